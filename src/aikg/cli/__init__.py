@@ -1,0 +1,52 @@
+"""Command-line interface: thin typer wrappers over the library's functions.
+
+Every module in this package registers its commands on ``aikg.cli.app.app``;
+they are discovered here so that adding a command never edits a shared list.
+Command modules import heavy libraries (spaCy, rdflib) inside the command
+function, so ``aikg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+from aikg.cli.app import app, state
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if _module != "app":
+        importlib.import_module(f"{__name__}.{_module}")
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and exit code 2."""
+    from aikg.errors import AikgError
+
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except AikgError as err:
+        if state["debug"]:
+            raise
+        print(f"aikg: error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("aikg: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+        import click
+
+        if isinstance(err, click.exceptions.Exit):
+            sys.exit(err.exit_code)
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(err.exit_code)
+        if isinstance(err, click.exceptions.Abort):
+            print("aikg: aborted", file=sys.stderr)
+            sys.exit(1)
+        if state["debug"]:
+            raise
+        print(f"aikg: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr)
+        sys.exit(1)

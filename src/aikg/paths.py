@@ -27,5 +27,6 @@ RULES = ONTOLOGY_DIR / "rules.toml"
 QUERIES_DIR = DATA / "queries"
 CORPUS_DIR = DATA / "corpus"
 DEFAULT_CORPUS = CORPUS_DIR / "china-open-source-2024.txt"
-DEFAULT_OUT = Path("extracted")
+# the committed build of the bundled corpus in a checkout; ./extracted elsewhere
+DEFAULT_OUT = DATA / "extracted" if DATA == _REPO else Path("extracted")
 GRAPH_FILE = "graph.ttl"

@@ -31,6 +31,11 @@ class Article:
     byline: tuple[int, int] | None = None  # span of the "文/..." line
     bio: tuple[int, int] | None = None  # span of the author bio block, inside [start, end)
 
+    @property
+    def key(self) -> str:
+        """Unique within a build: the IRI local name of the article node."""
+        return self.id if self.id == self.doc_slug else f"{self.doc_slug}-{self.id}"
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -53,7 +58,7 @@ class Mention:
     type: str  # one of ENTITY_TYPES
     key: str  # entity id (slug) after resolution
     rule: str  # which component or rule found it (lexicon, org-suffix, ...)
-    article_id: str = ""
+    article_key: str
 
 
 @dataclass
@@ -77,8 +82,8 @@ class Relation:
 
     subject: str  # entity id
     predicate: str  # one of PREDICATES
-    object: str  # entity id, or article id for authorOf
-    article_id: str
+    object: str  # entity id, or the article key for authorOf
+    article_key: str
     evidence: str  # the sentence (trimmed) that states it
     start: int  # offsets of the evidence sentence in the source text
     end: int
@@ -87,10 +92,10 @@ class Relation:
 
 @dataclass
 class Extraction:
-    """Everything extracted from one document."""
+    """Everything extracted from a set of documents, resolved to one node per thing."""
 
-    document: Document
+    documents: list[Document]
     articles: list[Article]
-    entities: dict[str, Entity]
+    entities: dict[str, Entity]  # by entity id
     mentions: list[Mention]
     relations: list[Relation]

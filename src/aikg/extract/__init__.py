@@ -1,0 +1,180 @@
+"""Extraction: documents → mentions and facts → one resolved set of entities and relations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from aikg import paths
+from aikg.corpus import split_sentences
+from aikg.extract.entities import Candidate
+from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
+from aikg.extract.relations import RawFact, sentence_facts
+from aikg.extract.resolve import Resolver
+from aikg.extract.rules import RuleSet, load_rules
+from aikg.records import Article, Document, Entity, Extraction, Mention, Relation, Sentence
+
+EVIDENCE_MAX = 240
+# Rules precise enough that a name they found is looked for again in the whole document.
+ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix"}
+
+
+@dataclass
+class SentenceResult:
+    """The mentions and raw facts of one sentence."""
+
+    sentence: Sentence
+    mentions: list[Candidate]
+    facts: list[RawFact]
+
+
+@dataclass
+class DocumentResult:
+    """What one document yields before resolution (picklable, for worker processes)."""
+
+    document: Document
+    articles: list[Article]
+    sentences: list[SentenceResult] = field(default_factory=list)
+
+
+def _echo_safe(name: str) -> bool:
+    """Short acronyms and single letters are too ambiguous to look for everywhere."""
+    if re.fullmatch(r"[A-Z]{1,3}", name) or len(name) < 2:
+        return False
+    return True
+
+
+def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries, rules: RuleSet) -> dict[str, tuple]:
+    """Byline names: people, or organizations when the lexicon or an org suffix says so."""
+    forms: dict[str, tuple] = {}
+    for article in articles:
+        for author in article.authors:
+            hits = matcher.find(author)
+            if hits and hits[0][0] == 0 and hits[0][1] == len(author):
+                entry = entries[hits[0][3]]
+                forms[author] = (entry.type, "byline", entry.id)
+            elif author.endswith(rules.org_suffixes):
+                forms[author] = ("Organization", "byline", None)
+            else:
+                forms[author] = ("Person", "byline", None)
+    return forms
+
+
+def extract_document(doc: Document, articles: list[Article], nlp=None) -> DocumentResult:
+    """Find mentions and facts in every sentence of one document."""
+    from aikg.extract.pipeline import build_nlp, find_mentions
+
+    nlp = nlp or build_nlp()
+    matcher, entries = lexicon_matcher(paths.LEXICON)
+    rules = load_rules(paths.RULES)
+    seeds = _author_gazetteer(articles, matcher, entries, rules)
+    gazetteer = SurfaceMatcher(seeds) if seeds else None
+
+    sentences = [(a, s) for a in articles for s in split_sentences(doc, a)]
+    found = [find_mentions(nlp, s.text, gazetteer) for _, s in sentences]
+
+    # names found by precise rules are names everywhere in the document
+    echoes = dict(seeds)
+    for mentions in found:
+        for cand in mentions:
+            if cand.rule in ECHO_RULES and cand.text not in echoes and _echo_safe(cand.text):
+                echoes[cand.text] = (cand.type, "echo", cand.key)
+    if len(echoes) > len(seeds):
+        echo_matcher = SurfaceMatcher(echoes)
+        for index, (_, sentence) in enumerate(sentences):
+            covered = {(c.start, c.end) for c in found[index]}
+            if any((s, e) not in covered for s, e, _, _ in echo_matcher.find(sentence.text)):
+                found[index] = find_mentions(nlp, sentence.text, echo_matcher)
+
+    result = DocumentResult(document=doc, articles=articles)
+    bio_person: Candidate | None = None
+    for (article, sentence), mentions in zip(sentences, found):
+        if not sentence.in_bio:
+            bio_person = None
+        else:
+            opener = next((m for m in mentions if m.start == 0 and m.type in ("Person", "Organization")), None)
+            if opener is not None and opener.text in article.authors:
+                bio_person = opener
+            elif bio_person is None and len(article.authors) == 1 and opener is None:
+                bio_person = next((m for m in mentions if m.text == article.authors[0]), None)
+        facts = sentence_facts(sentence.text, mentions, rules, bio_person if sentence.in_bio else None)
+        result.sentences.append(SentenceResult(sentence, mentions, facts))
+    return result
+
+
+def resolve(results: Iterable[DocumentResult]) -> Extraction:
+    """Merge every document's mentions into entities and map facts onto them."""
+    _, entries = lexicon_matcher(paths.LEXICON)
+    rules = load_rules(paths.RULES)
+    results = list(results)
+    resolver = Resolver(entries)
+    for result in results:
+        for item in result.sentences:
+            for cand in item.mentions:
+                resolver.add(cand)
+    by_key = resolver.entities()
+
+    def entity_of(cand: Candidate) -> Entity:
+        return by_key[resolver.key(cand)]
+
+    mentions: list[Mention] = []
+    relations: list[Relation] = []
+    seen_facts: set[tuple[str, str, str, str]] = set()
+
+    def add_relation(subject: str, predicate: str, obj: str, article: Article, sentence: Sentence, rule: str) -> None:
+        fact = (subject, predicate, obj, article.key)
+        if fact in seen_facts:
+            return
+        seen_facts.add(fact)
+        relations.append(
+            Relation(subject, predicate, obj, article.key, sentence.text[:EVIDENCE_MAX], sentence.start, sentence.end, rule)
+        )
+
+    for result in results:
+        articles = {a.id: a for a in result.articles}
+        for item in result.sentences:
+            sentence = item.sentence
+            article = articles[sentence.article_id]
+            for cand in item.mentions:
+                entity = entity_of(cand)
+                entity.mention_count += 1
+                entity.articles.add(article.key)
+                mentions.append(
+                    Mention(
+                        sentence.start + cand.start, sentence.start + cand.end, cand.text, entity.type, entity.id, cand.rule, article.key
+                    )
+                )
+                if cand.rule == "byline" and article.byline and article.byline[0] <= sentence.start < article.byline[1]:
+                    if entity.type in rules.signatures["authorOf"][0]:
+                        add_relation(entity.id, "authorOf", article.key, article, sentence, "byline")
+            for fact in item.facts:
+                subject, obj = entity_of(fact.subject), entity_of(fact.object)
+                domain, range_ = rules.signatures[fact.predicate]
+                if subject.id == obj.id or subject.type not in domain or obj.type not in range_:
+                    continue
+                add_relation(subject.id, fact.predicate, obj.id, article, sentence, fact.rule)
+
+    entities = {e.id: e for e in by_key.values()}
+    documents = [r.document for r in results]
+    articles = [a for r in results for a in r.articles]
+    return Extraction(documents=documents, articles=articles, entities=entities, mentions=mentions, relations=relations)
+
+
+def extract(
+    documents: list[tuple[Document, list[Article]]],
+    progress: Callable[[Document], None] | None = None,
+) -> Extraction:
+    """Extract every document (in order) and resolve the whole set."""
+    from aikg.extract.pipeline import build_nlp
+
+    nlp = build_nlp()
+    results = []
+    for doc, articles in documents:
+        results.append(extract_document(doc, articles, nlp))
+        if progress:
+            progress(doc)
+    return resolve(results)
+
+
+__all__ = ["extract", "extract_document", "resolve", "DocumentResult"]

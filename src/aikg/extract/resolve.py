@@ -1,0 +1,92 @@
+"""Entity resolution: every surface form of one thing becomes one node, and why.
+
+A mention resolves, in order, to: the lexicon entry it matched; the lexicon entry
+whose alias has the same normalized form (NFKC, case, spaces, dashes); or a new
+entity keyed by its normalized form. A new entity's type is the one its strongest
+rules voted for, and its id is an ascii slug of its name, unique in the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+
+from aikg.extract.entities import Candidate
+from aikg.extract.lexicon import LexiconEntry, normalize
+from aikg.records import Entity
+
+
+def slug(text: str) -> str:
+    """Short lowercase ascii slug; names without ascii letters get a stable hash."""
+    from pypinyin import lazy_pinyin
+
+    romanized = " ".join(lazy_pinyin(text)) if re.search(r"[\u4e00-\u9fff]", text) else text
+    ascii_text = unicodedata.normalize("NFKD", romanized).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(base) < 2 or not re.search(r"[a-z]", base):
+        base = (base + "-" if base else "e-") + hashlib.sha1(text.encode()).hexdigest()[:8]
+    return base[:48].strip("-")
+
+
+class Resolver:
+    """Collects mentions from every document, then fixes one entity per real thing."""
+
+    def __init__(self, entries: dict[str, LexiconEntry]):
+        self.entries = entries
+        self.alias_index: dict[str, str] = {}
+        for entry in entries.values():
+            for alias in entry.aliases:
+                self.alias_index.setdefault(normalize(alias), entry.id)
+        self.type_votes: dict[str, Counter] = defaultdict(Counter)
+        self.forms: dict[str, Counter] = defaultdict(Counter)
+        self.reasons: dict[str, set[str]] = defaultdict(set)
+
+    def key(self, cand: Candidate) -> str:
+        """Provisional key of a mention: 'lex:<id>' or 'new:<normalized form>'."""
+        if cand.key:
+            return "lex:" + cand.key
+        norm = normalize(cand.text)
+        if norm in self.alias_index:
+            return "lex:" + self.alias_index[norm]
+        return "new:" + norm
+
+    def add(self, cand: Candidate) -> str:
+        key = self.key(cand)
+        self.forms[key][cand.text] += 1
+        self.type_votes[key][cand.type] += cand.priority
+        if cand.key:
+            self.reasons[key].add(f"lexicon alias {cand.text!r}")
+        elif key.startswith("lex:"):
+            self.reasons[key].add(f"normalized form of {cand.text!r} equals a lexicon alias ({cand.rule})")
+        else:
+            self.reasons[key].add(f"normalized form {key[4:]!r} ({cand.rule})")
+        return key
+
+    def entities(self) -> dict[str, Entity]:
+        """Final entities by provisional key; ids unique and stable for the same input."""
+        result: dict[str, Entity] = {}
+        used = set(self.entries)
+        for key in sorted(self.forms):
+            forms = self.forms[key]
+            if key.startswith("lex:"):
+                entry = self.entries[key[4:]]
+                entity = Entity(
+                    id=entry.id, type=entry.type, name=entry.name, alt_types=entry.alt_types, wikidata=entry.wikidata
+                )
+            else:
+                name = sorted(forms.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0][0]
+                votes = self.type_votes[key]
+                etype = sorted(votes.items(), key=lambda item: (-item[1], item[0]))[0][0]
+                ident = slug(name)
+                if ident in used:
+                    ident = f"{ident}-{etype.lower()}"
+                while ident in used:
+                    ident = f"{ident}-{hashlib.sha1(key.encode()).hexdigest()[:4]}"
+                used.add(ident)
+                entity = Entity(id=ident, type=etype, name=name)
+            entity.aliases = set(forms) - {entity.name}
+            entity.merged_by = set(self.reasons[key])
+            result[key] = entity
+        return result

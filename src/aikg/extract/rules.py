@@ -1,0 +1,86 @@
+"""The extractor's word lists (ontology/rules.toml), loaded once and compiled."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from aikg.errors import AikgError
+from aikg.extract.lexicon import normalize
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """Cue words and lists, as sets and compiled patterns."""
+
+    stop_forms: frozenset[str]
+    org_generic: frozenset[str]
+    org_suffixes: tuple[str, ...]
+    org_weak_suffixes: frozenset[str]
+    org_latin_suffixes: tuple[str, ...]
+    org_boundaries: frozenset[str]
+    person_titles_after: tuple[str, ...]
+    person_roles_before: tuple[str, ...]
+    person_verbs_after: tuple[str, ...]
+    surnames: frozenset[str]
+    latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
+    model_shape: re.Pattern
+    min_bare_length: int
+    relations: dict[str, tuple[str, ...]]
+    clause_separators: str
+    signatures: dict[str, tuple[frozenset[str], frozenset[str]]]
+
+    def cue_pattern(self, key: str) -> re.Pattern:
+        """The relation cue list ``key`` as one regex, longest cue first."""
+        return _compiled(self, key)
+
+
+@lru_cache(maxsize=64)
+def _compiled(rules: RuleSet, key: str) -> re.Pattern:
+    return re.compile(_alternation(list(rules.relations[key])))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path) -> RuleSet:
+    """Parse rules.toml; a missing or malformed file is a user-facing error."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AikgError(f"rules file not found: {path}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise AikgError(f"{path}: {err}") from None
+    person = data["person"]
+    latin = data["latin"]
+    org = data["organization"]
+    return RuleSet(
+        stop_forms=frozenset(normalize(w) for w in data["stoplist"]["generic"]),
+        org_generic=frozenset(data["stoplist"]["org_generic_modifiers"]),
+        org_suffixes=tuple(sorted(org["suffixes"], key=len, reverse=True)),
+        org_weak_suffixes=frozenset(org["weak_suffixes"]),
+        org_latin_suffixes=tuple(sorted(org["latin_suffixes"], key=len, reverse=True)),
+        org_boundaries=frozenset(org["boundary_words"]),
+        person_titles_after=tuple(sorted(person["titles_after"], key=len, reverse=True)),
+        person_roles_before=tuple(sorted(person["roles_before"], key=len, reverse=True)),
+        person_verbs_after=tuple(person["verbs_after"]),
+        surnames=frozenset(person["surnames"].split()),
+        latin_cues={
+            "Model": tuple(latin["model_cues"]),
+            "Tool": tuple(latin["tool_cues"]),
+            "Technology": tuple(latin["technology_cues"]),
+            "Organization": tuple(latin["organization_cues"]),
+        },
+        model_shape=re.compile(latin["model_shape"]),
+        min_bare_length=int(latin["min_bare_length"]),
+        relations={k: tuple(v) for k, v in data["relations"].items() if isinstance(v, list)},
+        clause_separators=data["relations"]["clause_separators"],
+        signatures={
+            predicate: (frozenset(ends[0]), frozenset(ends[1])) for predicate, ends in data["signatures"].items()
+        },
+    )

@@ -1,0 +1,1 @@
+"""The RDF graph: namespaces, conversion from extraction records, deterministic Turtle."""

@@ -1,0 +1,33 @@
+"""Namespaces of the aikg graph (see ontology/MODEL.md)."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+AIKG = Namespace("https://w3id.org/aikg/ontology#")
+ENT = Namespace("https://w3id.org/aikg/entity/")
+ART = Namespace("https://w3id.org/aikg/article/")
+STMT = Namespace("https://w3id.org/aikg/statement/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES = {
+    "aikg": AIKG,
+    "ent": ENT,
+    "art": ART,
+    "stmt": STMT,
+    "wd": WD,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "xsd": XSD,
+    "owl": OWL,
+}
+
+
+def bind_prefixes(graph) -> None:
+    """Bind aikg's prefixes on an rdflib graph (replacing rdflib's defaults)."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)

@@ -20,8 +20,8 @@ from aikg.records import Article, Document, Sentence
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
-BYLINE = re.compile(r"^[ \t\u3000]*文[ \t]*[/／][ \t]*(?P<names>\S[^\r\n]*?)[ \t]*$", re.M)
-PART_MARKER = re.compile(r"^[ \t]*<[ \t]*Part[ \t]*(?P<num>\d+)[ \t]*[:：][^\r\n>]*>[ \t]*$", re.M | re.I)
+BYLINE = re.compile(r"^[ \t\u3000]*文[ \t]*[/／][ \t]*(?P<names>\S[^\r\n]*?)[ \t\r]*$", re.M)
+PART_MARKER = re.compile(r"^[ \t]*<[ \t]*Part[ \t]*(?P<num>\d+)[ \t]*[:：][^\r\n>]*>[ \t\r]*$", re.M | re.I)
 AUTHOR_SEPARATORS = re.compile(r"[、，,;；]|\s+and\s+|\s*&\s*|\s+和\s+")
 # Sentence ends: Chinese and Latin terminal punctuation, or a line break.
 SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\.(?=\s)|\r?\n")

@@ -8,6 +8,7 @@ Components (registered factories, configured by file paths):
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from aikg.extract.entities import (
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
 from aikg.extract.rules import load_rules
 
+# names inside URLs and e-mail addresses are not mentions (ANNOTATION.md)
+URL = re.compile(r"(?:https?://|www\.)[^\s，。；、）)」]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|cn)(?:/[^\s，。；、）)」]*)?")
 MENTIONS_KEY = "aikg"
 GAZETTEER_KEY = "aikg_gazetteer"  # doc.user_data: a document-level SurfaceMatcher of names found by rules
 
@@ -57,7 +60,8 @@ class EntityFinder:
         candidates += person_candidates(text, tokens, taken, self.rules)
         taken = choose(candidates)
         candidates = taken + latin_candidates(text, taken, self.rules, self.matcher, self.entries)
-        chosen = choose(candidates)
+        links = [m.span() for m in URL.finditer(text)]
+        chosen = [c for c in choose(candidates) if not any(s < c.end and c.start < e for s, e in links)]
         doc.user_data[MENTIONS_KEY] = chosen
         spans = []
         for cand in chosen:

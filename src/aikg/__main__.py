@@ -1,0 +1,5 @@
+"""`python -m aikg` runs the CLI."""
+
+from aikg.cli import main
+
+main()

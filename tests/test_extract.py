@@ -1,0 +1,204 @@
+"""Each rule family of the extractor, on sentences written for the test (not from the report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aikg import paths
+from aikg.corpus import read_corpus
+from aikg.extract import extract
+from aikg.extract.lexicon import SurfaceMatcher, fold, load_lexicon, normalize
+from aikg.extract.pipeline import build_nlp, find_mentions
+from aikg.extract.relations import sentence_facts
+from aikg.extract.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp()
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules(paths.RULES)
+
+
+def mentions(nlp, text):
+    return {(m.text, m.type, m.rule) for m in find_mentions(nlp, text)}
+
+
+def typed(nlp, text):
+    return {(m.text, m.type) for m in find_mentions(nlp, text)}
+
+
+def facts(nlp, rules, text, bio_person=None):
+    found = find_mentions(nlp, text)
+    person = next((m for m in found if m.text == bio_person), None) if bio_person else None
+    return {(f.subject.text, f.predicate, f.object.text, f.rule) for f in sentence_facts(text, found, rules, person)}
+
+
+# --- the lexicon and its matcher -------------------------------------------------------------
+
+def test_lexicon_file_is_well_formed():
+    entries = load_lexicon(paths.LEXICON)
+    assert len(entries) >= 300
+    ids = [e.id for e in entries]
+    assert len(ids) == len(set(ids))
+    seen: dict[str, str] = {}
+    for entry in entries:
+        for alias in entry.aliases:
+            key = normalize(alias)
+            assert seen.setdefault(key, entry.id) == entry.id, f"alias {alias!r} in {seen[key]} and {entry.id}"
+
+
+def test_matcher_is_longest_first_case_width_and_space_insensitive():
+    matcher = SurfaceMatcher({"Qwen": "qwen", "Qwen2.5": "qwen2.5", "可灵 AI": "kling", "Go": "go"})
+    found = [(s, e, v) for s, e, _, v in matcher.find("用 Ｑｗｅｎ2.5 和 qwen 以及可灵AI, Google 不是 Go")]
+    assert [v for _, _, v in found] == ["qwen2.5", "qwen", "kling", "go"]
+    text = "用 Ｑｗｅｎ2.5 和 qwen 以及可灵AI, Google 不是 Go"
+    assert [text[s:e] for s, e, _ in found] == ["Ｑｗｅｎ2.5", "qwen", "可灵AI", "Go"]
+
+
+def test_matcher_never_matches_inside_a_longer_latin_name_or_version():
+    matcher = SurfaceMatcher({"Qwen2": "qwen2", "o1": "o1", "GPT-4": "gpt-4"})
+    assert matcher.find("Qwen2.5 与 o1-preview 以及 GPT-4o") == []
+    assert [v for *_, v in matcher.find("Qwen2 与 o1 以及 GPT-4。")] == ["qwen2", "o1", "gpt-4"]
+
+
+def test_fold_keeps_length_so_offsets_stay_valid():
+    text = "ＧＰＴ－４ｏ和ﬁ"
+    assert len(fold(text)) == len(text)
+
+
+# --- entity rule families ---------------------------------------------------------------------
+
+def test_lexicon_entities_with_aliases(nlp):
+    found = typed(nlp, "阿里巴巴的通义千问和微软的 Copilot 都用了 Transformer 架构。")
+    assert ("阿里巴巴", "Organization") in found
+    assert ("通义千问", "Model") in found
+    assert ("Transformer", "Technology") in found
+
+
+def test_org_suffix_rule_finds_unknown_companies_labs_and_teams(nlp):
+    found = mentions(nlp, "杭州云栖数智科技有限公司与浙江大学联合成立了星河智算实验室。")
+    orgs = {text for text, etype, _ in found if etype == "Organization"}
+    assert "杭州云栖数智科技有限公司" in orgs
+    assert "星河智算实验室" in orgs
+
+
+def test_org_suffix_rule_ignores_generic_heads(nlp):
+    found = mentions(nlp, "很多团队和不少科技公司都在做研发，这家公司也有优秀团队。")
+    assert not {t for t, etype, _ in found if etype == "Organization"}
+
+
+def test_latin_names_typed_by_cue_word(nlp):
+    found = mentions(nlp, "我们把 Zephyrine 模型部署在 Fluxora 框架上，并用 QuillBench 数据集评测，它采用 HyperMix 架构。")
+    assert ("Zephyrine", "Model", "latin-cue") in found
+    assert ("Fluxora", "Tool", "latin-cue") in found
+    assert ("QuillBench", "Tool", "latin-cue") in found
+    assert ("HyperMix", "Technology", "latin-cue") in found
+
+
+def test_latin_names_typed_by_shape_and_known_prefix(nlp):
+    found = typed(nlp, "新发布的 Mistralix-7B-Instruct 和 Qwen2.5-Omni 表现不错。")
+    assert ("Mistralix-7B-Instruct", "Model") in found
+    assert ("Qwen2.5-Omni", "Model") in found
+
+
+def test_bare_camel_case_names_in_chinese_prose_are_tools(nlp):
+    found = mentions(nlp, "不少开发者开始使用 FlowForge 搭建应用。")
+    assert ("FlowForge", "Tool", "latin-bare") in found
+
+
+def test_people_found_by_role_title_and_speech_cues(nlp):
+    found = typed(nlp, "星河科技创始人周明远表示，林晓雯教授和 CEO Daniel Brooks 都看好这一方向，Maria Lopez 指出风险仍在。")
+    assert ("周明远", "Person") in found
+    assert ("林晓雯", "Person") in found
+    assert ("Daniel Brooks", "Person") in found
+    assert ("Maria Lopez", "Person") in found
+
+
+def test_common_words_after_a_title_are_not_people(nlp):
+    found = typed(nlp, "他是计算机博士，也是高级工程师。")
+    assert not {t for t, etype in found if etype == "Person"}
+
+
+def test_generic_umbrella_words_are_never_entities(nlp):
+    found = typed(nlp, "人工智能和大模型改变了 AI 与 LLM 的数据和算法。")
+    assert found == set()
+
+
+# --- relation rule families -------------------------------------------------------------------
+
+def test_possessive_developer(nlp, rules):
+    found = facts(nlp, rules, "从智谱的 GLM 系列到深度求索的 DeepSeek 系列。")
+    assert ("GLM", "developedBy", "智谱", "possessive-developer") in found
+
+
+def test_verb_developer_with_coordinated_makers(nlp, rules):
+    found = facts(nlp, rules, "星河科技与清华大学共同开源了 Fluxora 框架。")
+    assert ("Fluxora", "developedBy", "星河科技", "verb-developer") in found
+    assert ("Fluxora", "developedBy", "清华大学", "verb-developer") in found
+
+
+def test_passive_developer(nlp, rules):
+    found = facts(nlp, rules, "Fluxora 框架由星河科技开发。")
+    assert ("Fluxora", "developedBy", "星河科技", "passive-developer") in found
+
+
+def test_based_on_both_word_orders(nlp, rules):
+    found = facts(nlp, rules, "Fluxora 框架基于 PyTorch 构建。")
+    assert ("Fluxora", "basedOn", "PyTorch", "based-on") in found
+    found = facts(nlp, rules, "这是一个基于 LangChain 的 QuillAgent 框架。")
+    assert ("QuillAgent", "basedOn", "LangChain", "based-on-modifier") in found
+
+
+def test_uses_technology(nlp, rules):
+    found = facts(nlp, rules, "DeepSeek-V3 采用了 MoE 架构和 MLA 注意力。")
+    subjects = {(s, o) for s, p, o, _ in found if p == "usesTechnology"}
+    assert ("DeepSeek-V3", "MoE") in subjects
+
+
+def test_org_part(nlp, rules):
+    found = facts(nlp, rules, "她是蚂蚁集团程序分析团队的专家。")
+    assert ("程序分析团队", "partOf", "蚂蚁集团", "org-part") in found
+
+
+def test_org_title_person(nlp, rules):
+    found = facts(nlp, rules, "英伟达高级科学家 Jim Fan 表示推理很重要。")
+    assert ("Jim Fan", "affiliatedWith", "英伟达", "org-title-person") in found
+
+
+def test_bio_affiliation_skips_organizations_after_blockers(nlp, rules):
+    text = "本科毕业于清华大学，读博期间受 Bloomberg 邀请从事编译器开发。"
+    found = facts(nlp, rules, "张宏波" + "。" + text, bio_person="张宏波")
+    orgs = {o for s, p, o, r in found if p == "affiliatedWith" and r == "bio-affiliation"}
+    assert "清华大学" in orgs and "Bloomberg" not in orgs
+
+
+# --- a whole document, never seen before ------------------------------------------------------
+
+def test_unseen_article_byline_bio_and_echo(tmp_path: Path):
+    path = tmp_path / "article.md"
+    path.write_text(
+        "# 端侧推理的新玩家\n\n文/周明远\n\n"
+        "星河智算科技发布了 Fluxora 框架。Fluxora 基于 PyTorch 构建，采用了 MoE 架构。\n\n"
+        "周明远\n\n现任星河智算科技首席科学家，曾在微软亚洲研究院工作。\n",
+        encoding="utf-8",
+    )
+    extraction = extract(read_corpus([path]))
+    by_name = {e.name: e for e in extraction.entities.values()}
+    assert by_name["周明远"].type == "Person"
+    assert by_name["星河智算科技"].type == "Organization"
+    facts_found = {
+        (extraction.entities[r.subject].name, r.predicate, r.object if r.predicate == "authorOf" else extraction.entities[r.object].name)
+        for r in extraction.relations
+    }
+    assert ("周明远", "authorOf", "article") in facts_found
+    assert ("周明远", "affiliatedWith", "星河智算科技") in facts_found
+    assert ("Fluxora", "developedBy", "星河智算科技") in facts_found
+    assert ("Fluxora", "basedOn", "PyTorch") in facts_found
+    for mention in extraction.mentions:
+        assert path.read_text(encoding="utf-8")[mention.start:mention.end] == mention.text

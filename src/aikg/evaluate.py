@@ -733,8 +733,12 @@ def report_renderables(report: EvalReport, show: int = 0) -> list[Any]:
         for col in ("gold", "pred", "tp", "fp", "fn", "P", "R", "F1"):
             table.add_column(col, justify="right")
         for label, s in rows:
-            table.add_row(label, str(s.gold), str(s.predicted), str(s.tp), str(s.fp), str(s.fn),
+            tp = str(s.tp) if s.matched_predicted == s.matched_gold else f"{s.matched_predicted}/{s.matched_gold}"
+            table.add_row(label, str(s.gold), str(s.predicted), tp, str(s.fp), str(s.fn),
                           _pct(s.precision), _pct(s.recall), _pct(s.f1))
+        if any(s.matched_predicted != s.matched_gold for _, s in rows):
+            table.caption = "tp a/b: a nodes of this type matched, b gold entities of this type matched (alt_types)"
+            table.caption_justify = "left"
         return table
 
     out: list[Any] = []
@@ -751,11 +755,12 @@ def report_renderables(report: EvalReport, show: int = 0) -> list[Any]:
     out.append(score_table("Relations", "predicate", [("all", report.relation), *report.per_predicate.items()]))
 
     parts = Table(title="By part", title_justify="left", title_style="bold")
-    for col in ("part", "articles", "ent P", "ent R", "ent F1", "typed F1", "dup", "rel P", "rel R", "rel F1"):
-        parts.add_column(col, justify="left" if col in ("part", "articles") else "right")
+    for col in ("part", "ent P", "ent R", "ent F1", "typed F1", "dup", "rel P", "rel R", "rel F1"):
+        parts.add_column(col, justify="left" if col == "part" else "right")
     for p in report.parts:
+        label = p.part if p.articles == [p.part] else f"{p.part} ({', '.join(p.articles)})"
         parts.add_row(
-            escape(p.part), escape(",".join(p.articles)), _pct(p.entity.precision), _pct(p.entity.recall), _pct(p.entity.f1),
+            escape(label), _pct(p.entity.precision), _pct(p.entity.recall), _pct(p.entity.f1),
             _pct(p.entity_typed.f1), f"{p.duplication.rate:.2f}", _pct(p.relation.precision),
             _pct(p.relation.recall), _pct(p.relation.f1),
         )
@@ -770,7 +775,7 @@ def report_renderables(report: EvalReport, show: int = 0) -> list[Any]:
             f"[{e.part}] {e.name} ({e.type}; {' | '.join(e.forms)})" for e in report.entity_misses[:show]
         ], len(report.entity_misses)))
         out.append(listing("False-positive entities", [
-            f"[{e.part}] {e.name} ({e.type or 'no type'}; node {e.key}; {e.mentions} mentions)"
+            f"[{e.part}] {e.name} ({e.type or 'no type'}; node {e.key}; mentionCount {e.mentions})"
             for e in report.entity_false_positives[:show]
         ], len(report.entity_false_positives)))
         out.append(listing("Wrong types (found, but typed match fails)", [

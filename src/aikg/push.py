@@ -1,0 +1,265 @@
+"""Talk to an external SPARQL store: push the graph (Graph Store Protocol), run queries (SPARQL Protocol).
+
+``push(graph_dir, endpoint, graph_iri)`` sends graph.ttl and ontology/aikg.ttl as one
+N-Triples document with one HTTP ``PUT`` (SPARQL 1.1 Graph Store Protocol), which
+replaces the target graph atomically: the named graph ``graph_iri``, or the default
+graph when none is given. ``endpoint`` is either a server's base URL (Oxigraph:
+``http://host:7878`` → ``http://host:7878/store``) or a Graph Store URL as given
+(Fuseki: ``http://host:3030/ds/data``).
+
+``remote_select(endpoint, sparql, bind, graph_iri)`` POSTs a query (form encoded) to
+a SPARQL query endpoint and parses the JSON results. Bound values never become
+query text by string pasting: each value is a validated RDF term (pyoxigraph
+``NamedNode`` checks the IRI; ``Literal`` escapes the string), the terms go into a
+``VALUES`` block inserted as the first element of the query's top-level WHERE group
+(located with a small SPARQL tokenizer that skips strings, IRIs and comments), and
+before anything is sent both the block alone and the whole rewritten query are
+parsed by Oxigraph, which must give back exactly the intended terms, so a value
+such as ``x" } ; DROP ALL ; #`` stays one string literal. With ``graph_iri`` the
+query is sent with ``default-graph-uri=graph_iri`` (SPARQL 1.1 Protocol), so named
+queries written for the default graph read the pushed named graph unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from aikg import paths
+from aikg.errors import AikgError
+
+USER_AGENT = "aikg"
+
+
+# --- Graph Store Protocol: push --------------------------------------------------------------
+
+
+def gsp_url(endpoint: str, graph_iri: str | None) -> str:
+    """The Graph Store Protocol URL for ``graph_iri`` (or the default graph) at ``endpoint``."""
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AikgError(f"{endpoint}: not an http(s) URL")
+    path = parts.path if parts.path not in ("", "/") else "/store"  # Oxigraph's GSP path
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if k not in ("graph", "default")]
+    if graph_iri:
+        query.append(("graph", check_iri(graph_iri)))
+        encoded = urllib.parse.urlencode(query)
+    else:
+        encoded = "&".join(filter(None, [urllib.parse.urlencode(query), "default"]))
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, encoded, ""))
+
+
+def check_iri(iri: str) -> str:
+    """``iri`` if it is an absolute IRI, else a clear error."""
+    import pyoxigraph as ox
+
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as err:
+        raise AikgError(f"{iri!r} is not a valid IRI ({err})") from None
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", node.value):
+        raise AikgError(f"{iri!r} is not an absolute IRI")
+    return node.value
+
+
+def graph_payload(graph_dir: Path | str, handle) -> int:
+    """Write graph.ttl + the ontology as N-Triples to ``handle``; the number of triples."""
+    import pyoxigraph as ox
+
+    from aikg.store import graph_file
+
+    store = ox.Store()  # in memory: blank nodes of the two files stay distinct
+    for source in (graph_file(graph_dir), paths.ONTOLOGY):
+        try:
+            store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        except SyntaxError as err:
+            raise AikgError(f"{source}: not valid Turtle ({err})") from None
+    store.dump(handle, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return len(store)
+
+
+def push(graph_dir: Path | str, endpoint: str, graph_iri: str | None = None, *, timeout: float = 300.0) -> tuple[str, int]:
+    """PUT the graph into the store at ``endpoint``; (the URL written to, triples sent)."""
+    url = gsp_url(endpoint, graph_iri)
+    with tempfile.TemporaryFile() as body:
+        triples = graph_payload(graph_dir, body)
+        size = body.tell()
+        body.seek(0)
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="PUT",
+            headers={"Content-Type": "application/n-triples", "Content-Length": str(size), "User-Agent": USER_AGENT},
+        )
+        _send(request, timeout, f"PUT {url}")
+    return url, triples
+
+
+def _send(request: urllib.request.Request, timeout: float, what: str) -> bytes:
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) checked above
+            return response.read()
+    except urllib.error.HTTPError as err:
+        detail = err.read(2000).decode("utf-8", "replace").strip().splitlines()
+        raise AikgError(f"{what}: HTTP {err.code} {err.reason}" + (f": {detail[0]}" if detail else "")) from None
+    except urllib.error.URLError as err:
+        raise AikgError(f"{what}: cannot reach the server ({err.reason})") from None
+    except TimeoutError:
+        raise AikgError(f"{what}: no answer within {timeout:g} s") from None
+
+
+# --- SPARQL Protocol: queries -----------------------------------------------------------------
+
+# tokens the brace finder must skip: comments, strings (long ones first), IRIs
+_SKIP = re.compile(
+    r'#[^\n\r]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>',
+    re.S,
+)
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:])", re.I)
+_WHERE = re.compile(r"\s*WHERE\b", re.I)
+_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _where_brace(sparql: str) -> int:
+    """Index of the ``{`` that opens the query's top-level WHERE group."""
+    depth_brace = depth_paren = 0
+    form: str | None = None
+    template_done = False
+    pos = 0
+    while pos < len(sparql):
+        skip = _SKIP.match(sparql, pos)
+        if skip:
+            pos = skip.end()
+            continue
+        ch = sparql[pos]
+        if form is None and depth_brace == 0 and depth_paren == 0:
+            match = _FORM.match(sparql, pos)
+            if match and (pos == 0 or not (sparql[pos - 1].isalnum() or sparql[pos - 1] in "_:?$")):
+                form = match.group(1).upper()
+                if form == "CONSTRUCT" and _WHERE.match(sparql, match.end()):
+                    raise AikgError("cannot bind values in a CONSTRUCT WHERE short form; write a template")
+                pos = match.end()
+                continue
+        if ch == "(":
+            depth_paren += 1
+        elif ch == ")":
+            depth_paren -= 1
+        elif ch == "{":
+            if form is not None and depth_brace == 0 and depth_paren == 0:
+                if form == "CONSTRUCT" and not template_done:
+                    template_done = True
+                else:
+                    return pos
+            depth_brace += 1
+        elif ch == "}":
+            depth_brace -= 1
+        pos += 1
+    raise AikgError("cannot bind values: the query has no WHERE group")
+
+
+def _term(value):
+    """A pyoxigraph term for a bound value: terms as they are, IRIs checked, strings as literals."""
+    import pyoxigraph as ox
+
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        if isinstance(value, ox.BlankNode):
+            raise AikgError("blank nodes cannot be bound in a remote query")
+        return value
+    try:  # rdflib terms, if a caller has them
+        from rdflib import Literal as RLiteral
+        from rdflib import URIRef
+
+        if isinstance(value, URIRef):
+            return ox.NamedNode(check_iri(str(value)))
+        if isinstance(value, RLiteral):
+            if value.language:
+                return ox.Literal(str(value), language=value.language)
+            if value.datatype:
+                return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+            return ox.Literal(str(value))
+    except ImportError:
+        pass
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double"))
+    return ox.Literal(str(value))
+
+
+def bind_values(sparql: str, bind: dict | None) -> str:
+    """``sparql`` with a VALUES block binding ``bind``'s variables at the top of its WHERE group.
+
+    Raises AikgError when a name is not a variable name or a value does not survive a
+    round trip through Oxigraph's parser as exactly one term.
+    """
+    if not bind:
+        return sparql
+    import pyoxigraph as ox
+
+    names = list(bind)
+    for name in names:
+        if not _VAR.fullmatch(name.lstrip("?$")):
+            raise AikgError(f"{name!r} is not a SPARQL variable name")
+    variables = [name.lstrip("?$") for name in names]
+    terms = [_term(bind[name]) for name in names]
+    block = "VALUES (" + " ".join(f"?{v}" for v in variables) + ") { (" + " ".join(str(t) for t in terms) + ") }"
+    # the block alone must give back exactly the intended terms
+    try:
+        rows = list(ox.Store().query(f"SELECT * WHERE {{ {block} }}"))
+    except SyntaxError as err:
+        raise AikgError(f"a bound value does not make a valid SPARQL term ({err})") from None
+    if len(rows) != 1 or any(rows[0][v] != t for v, t in zip(variables, terms)):
+        raise AikgError("a bound value does not survive as one SPARQL term; refused")
+    brace = _where_brace(sparql)
+    bound = f"{sparql[: brace + 1]} {block}\n{sparql[brace + 1 :]}"
+    try:
+        ox.Store().query(bound)  # the rewritten query must still be one valid query
+    except SyntaxError as err:
+        raise AikgError(f"cannot bind values into this query ({err})") from None
+    return bound
+
+
+def remote_query(
+    endpoint: str,
+    sparql: str,
+    bind: dict | None = None,
+    graph_iri: str | None = None,
+    *,
+    timeout: float = 60.0,
+):
+    """POST ``sparql`` (with ``bind`` as a VALUES block) to a SPARQL endpoint; pyoxigraph results.
+
+    Returns a ``pyoxigraph.QuerySolutions`` (SELECT) or ``QueryBoolean`` (ASK) parsed from
+    the endpoint's SPARQL JSON answer.
+    """
+    import pyoxigraph as ox
+
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AikgError(f"{endpoint}: not an http(s) URL")
+    form = [("query", bind_values(sparql, bind))]
+    if graph_iri:
+        form.append(("default-graph-uri", check_iri(graph_iri)))
+    request = urllib.request.Request(
+        endpoint,
+        data=urllib.parse.urlencode(form).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json",
+            "User-Agent": USER_AGENT,
+        },
+    )
+    body = _send(request, timeout, f"query {endpoint}")
+    try:
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError) as err:
+        raise AikgError(f"query {endpoint}: the answer is not SPARQL JSON results ({err})") from None
+

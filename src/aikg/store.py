@@ -1,0 +1,241 @@
+"""A persisted, read-only pyoxigraph store of a built graph, kept in the user's cache.
+
+``open_store(graph_dir)`` loads ``graph_dir/graph.ttl`` and ``ontology/aikg.ttl``
+into the default graph of an on-disk Oxigraph (RocksDB) store the first time it
+sees that content, and opens the same store read-only on every later call.
+Stores live outside the output folder, under
+
+    $AIKG_CACHE_DIR  or  $XDG_CACHE_HOME/aikg  or  ~/.cache/aikg
+        stores/<sha256 of graph.ttl + ontology + format version>/
+
+so ``extracted/`` stays byte-identical to a fresh ``aikg build``; a rebuilt
+graph has a new hash and gets a new store. A store is built in a temporary
+folder beside its final place and renamed into place when complete, so a
+reader never sees half a store and two processes building at once are safe
+(the loser discards its copy). Old stores are pruned (least recently used).
+
+This module imports nothing heavy: pyoxigraph only, and only when called.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from aikg import paths
+from aikg.errors import AikgError
+
+# bump when the store's content or layout changes (e.g. what is loaded into it)
+STORE_FORMAT = "1"
+KEEP_STORES = 8  # stores kept in the cache; older ones are removed
+_MARKER = "aikg-store-complete"
+
+
+def cache_root() -> Path:
+    """The folder for aikg's caches (never inside a build's output folder)."""
+    explicit = os.environ.get("AIKG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "aikg"
+
+
+def graph_file(graph_dir: Path | str) -> Path:
+    """``graph_dir/graph.ttl``, or a clear error when there is none."""
+    graph_dir = Path(graph_dir)
+    path = graph_dir / paths.GRAPH_FILE if graph_dir.is_dir() or not graph_dir.suffix else graph_dir
+    if not path.is_file():
+        raise AikgError(f"{path}: no graph here (run `aikg build --out {graph_dir}` first)")
+    return path
+
+
+def store_key(graph_path: Path, ontology: Path | None = None) -> str:
+    """sha256 over the graph's bytes, the ontology's bytes and the store format."""
+    digest = hashlib.sha256()
+    digest.update(f"aikg-store {STORE_FORMAT}\0".encode())
+    for path in (graph_path, ontology or paths.ONTOLOGY):
+        digest.update(str(path.stat().st_size).encode() + b"\0")
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def store_dir(graph_dir: Path | str) -> Path:
+    """Where the store of the graph in ``graph_dir`` lives (whether or not it exists yet)."""
+    return cache_root() / "stores" / store_key(graph_file(graph_dir))
+
+
+def _load_into(location: Path, graph_path: Path, ontology: Path) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store(str(location))
+    try:
+        for source in (graph_path, ontology):
+            store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        store.flush()
+        store.optimize()
+    except SyntaxError as err:
+        raise AikgError(f"{graph_path}: not valid Turtle ({err})") from None
+    finally:
+        del store
+
+
+def ensure_store(graph_dir: Path | str) -> Path:
+    """The folder of a complete store of ``graph_dir``'s graph, built if missing."""
+    graph_path = graph_file(graph_dir)
+    root = cache_root() / "stores"
+    final = root / store_key(graph_path)
+    if (final / _MARKER).is_file():
+        _touch(final)
+        return final
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name[:16]}.", dir=root))
+    try:
+        _load_into(tmp / "db", graph_path, paths.ONTOLOGY)
+        (tmp / _MARKER).write_text("")
+        if final.exists() and not (final / _MARKER).is_file():
+            shutil.rmtree(final, ignore_errors=True)  # left over from a crash
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            if not (final / _MARKER).is_file():  # not another process winning the race
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    _prune(root, keep=final)
+    return final
+
+
+def open_store(graph_dir: Path | str):
+    """A read-only ``pyoxigraph.Store`` holding graph.ttl + the ontology in its default graph."""
+    import pyoxigraph as ox
+
+    location = ensure_store(graph_dir) / "db"
+    try:
+        return ox.Store.read_only(str(location))
+    except OSError as err:
+        raise AikgError(f"cannot open the graph store in {location}: {err}") from None
+
+
+def _touch(folder: Path) -> None:
+    try:
+        os.utime(folder / _MARKER)
+    except OSError:
+        pass
+
+
+def _prune(root: Path, keep: Path, max_stores: int = KEEP_STORES, min_age: float = 3600.0) -> None:
+    """Remove the least recently used stores beyond ``max_stores`` (not ones used in the last hour)."""
+    now = time.time()
+    stores = []
+    for child in root.iterdir():
+        if child == keep or child.name.startswith("."):
+            if child.name.startswith(".") and now - child.stat().st_mtime > 86400:
+                shutil.rmtree(child, ignore_errors=True)  # a crashed build's temporary folder
+            continue
+        marker = child / _MARKER
+        used = marker.stat().st_mtime if marker.is_file() else child.stat().st_mtime
+        stores.append((used, child))
+    stores.sort(reverse=True)
+    for used, child in stores[max_stores - 1:]:
+        if now - used > min_age:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+# --- the extraction cache: one pickled DocumentResult per (document, extractor) -----------------
+
+
+def _extractor_fingerprint() -> str:
+    """Everything an extraction result depends on besides the document: lexicon, rules, code, versions."""
+    import sys
+
+    import aikg
+
+    digest = hashlib.sha256()
+    digest.update(f"aikg {aikg.__version__} python {sys.version_info[:2]}\0".encode())
+    package = Path(aikg.__file__).resolve().parent
+    sources = [paths.LEXICON, paths.RULES, package / "corpus.py", package / "records.py"]
+    sources += sorted((package / "extract").glob("*.py"))
+    for path in sources:
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except FileNotFoundError:
+            digest.update(b"<missing>")
+        digest.update(b"\0")
+    for module in ("spacy", "jieba"):
+        try:
+            from importlib.metadata import version
+
+            digest.update(f"{module} {version(module)}\0".encode())
+        except Exception:  # noqa: BLE001 - a missing distribution only weakens the key
+            digest.update(f"{module} ?\0".encode())
+    return digest.hexdigest()
+
+
+class ExtractionCache:
+    """Per-document extraction results in the cache dir, keyed by content + extractor fingerprint.
+
+    ``get`` returns a cached ``DocumentResult`` or None; ``put`` stores one. The counters
+    ``hits`` and ``misses`` tell what a build reused. A file is written to a temporary
+    name and renamed, so concurrent builds never read half a pickle; an unreadable
+    entry is a miss.
+    """
+
+    def __init__(self, root: Path | None = None):
+        self.fingerprint = _extractor_fingerprint()
+        self.root = Path(root or cache_root() / "extract")
+        self.folder = self.root / self.fingerprint[:24]
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, doc, articles) -> str:
+        digest = hashlib.sha256()
+        for part in (doc.sha256, doc.path, doc.slug, repr(articles)):
+            digest.update(str(part).encode() + b"\0")
+        return digest.hexdigest()
+
+    def get(self, doc, articles):
+        import pickle
+
+        path = self.folder / f"{self.key(doc, articles)}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                result = pickle.load(handle)
+            if result.document != doc or result.articles != list(articles):
+                raise ValueError("stale entry")
+        except Exception:  # noqa: BLE001 - missing, truncated or stale: extract again
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, doc, articles, result) -> None:
+        import pickle
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{self.key(doc, articles)}.pickle"
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self, max_age: float = 7 * 86400.0) -> None:
+        """Drop the results of other extractor versions not used for a week."""
+        if not self.root.is_dir():
+            return
+        now = time.time()
+        for child in self.root.iterdir():
+            if child != self.folder and child.is_dir() and now - child.stat().st_mtime > max_age:
+                shutil.rmtree(child, ignore_errors=True)

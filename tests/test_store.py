@@ -1,0 +1,122 @@
+"""The persisted pyoxigraph store: built once per graph content, in the cache dir, read-only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from aikg import paths
+from aikg.errors import AikgError
+from aikg.store import cache_root, ensure_store, open_store, store_dir
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root))
+    monkeypatch.delenv("AIKG_CACHE_DIR", raising=False)
+    return root
+
+
+def _triples(*files: Path) -> set:
+    found = set()
+    for path in files:
+        with open(path, "rb") as handle:
+            for t in ox.parse(handle, format=ox.RdfFormat.TURTLE):
+                if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode):
+                    found.add((t.subject, t.predicate, t.object))
+    return found
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+def test_store_holds_graph_and_ontology_and_lives_in_the_cache(mini_copy: Path, _cache: Path):
+    before = _listing(mini_copy)
+    store = open_store(mini_copy)
+    expected = _triples(mini_copy / "graph.ttl", paths.ONTOLOGY)
+    got = {
+        (q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+    assert got == expected
+    location = store_dir(mini_copy)
+    assert location.is_dir() and location.is_relative_to(_cache / "aikg")
+    assert cache_root() == _cache / "aikg"
+    assert _listing(mini_copy) == before, "nothing may be written into the graph folder"
+
+
+def test_second_open_reuses_the_store(mini_copy: Path):
+    first = ensure_store(mini_copy)
+    inode = (first / "db").stat().st_ino
+    files = sorted(p.name for p in (first / "db").iterdir())
+    open_store(mini_copy)
+    second = ensure_store(mini_copy)
+    assert second == first and (second / "db").stat().st_ino == inode
+    assert sorted(p.name for p in (second / "db").iterdir()) == files
+
+
+def test_changed_graph_gets_a_new_store(mini_copy: Path):
+    old = ensure_store(mini_copy)
+    graph = mini_copy / "graph.ttl"
+    graph.write_text(
+        graph.read_text(encoding="utf-8") + '\n<https://w3id.org/aikg/entity/zz-new> <http://www.w3.org/2000/01/rdf-schema#label> "新的" .\n',
+        encoding="utf-8",
+    )
+    new = ensure_store(mini_copy)
+    assert new != old
+    store = open_store(mini_copy)
+    ask = store.query('ASK { <https://w3id.org/aikg/entity/zz-new> <http://www.w3.org/2000/01/rdf-schema#label> "新的" }')
+    assert bool(ask)
+
+
+def test_store_is_read_only(mini_copy: Path):
+    store = open_store(mini_copy)
+    count = len(store)
+    with pytest.raises((OSError, RuntimeError), match="read-write|read-only|Read"):
+        store.update("DELETE WHERE { ?s ?p ?o }")
+    assert len(open_store(mini_copy)) == count
+
+
+def test_substitutions_bind_values_without_pasting(mini_copy: Path):
+    store = open_store(mini_copy)
+    query = "SELECT ?e ?name WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }"
+    some = next(iter(store.query(query)))
+    rows = list(store.query(query, substitutions={ox.Variable("name"): some["name"]}))
+    assert [r["e"] for r in rows] == [some["e"]]
+    hostile = list(store.query(query, substitutions={ox.Variable("name"): ox.Literal('x" } ; DROP ALL ; #')}))
+    assert hostile == [] and len(store) > 0
+
+
+def test_concurrent_first_opens_agree(mini_copy: Path):
+    code = "import sys; from aikg.store import open_store; print(len(open_store(sys.argv[1])))"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(mini_copy)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    counts = {out.strip() for out, _ in outputs}
+    assert len(counts) == 1 and int(counts.pop()) > 0
+    stores = [p for p in (cache_root() / "stores").iterdir() if not p.name.startswith(".")]
+    assert len(stores) == 1, "one store per content; losers of the race discard theirs"
+    assert not [p for p in (cache_root() / "stores").iterdir() if p.name.startswith(".")]
+
+
+def test_missing_graph_is_a_user_error(tmp_path: Path):
+    with pytest.raises(AikgError, match="no graph here"):
+        open_store(tmp_path)
+
+
+def test_broken_turtle_is_a_user_error_and_leaves_no_store(tmp_path: Path):
+    (tmp_path / "graph.ttl").write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(AikgError, match="not valid Turtle"):
+        open_store(tmp_path)
+    assert not any(p for p in (cache_root() / "stores").iterdir())

@@ -22,7 +22,6 @@ queries written for the default graph read the pushed named graph unchanged.
 
 from __future__ import annotations
 
-import re
 import tempfile
 import urllib.error
 import urllib.parse
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from aikg import paths
 from aikg.errors import AikgError
+from aikg.store import bind_values, check_iri
 
 USER_AGENT = "aikg"
 
@@ -51,19 +51,6 @@ def gsp_url(endpoint: str, graph_iri: str | None) -> str:
     else:
         encoded = "&".join(filter(None, [urllib.parse.urlencode(query), "default"]))
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, encoded, ""))
-
-
-def check_iri(iri: str) -> str:
-    """``iri`` if it is an absolute IRI, else a clear error."""
-    import pyoxigraph as ox
-
-    try:
-        node = ox.NamedNode(iri)
-    except ValueError as err:
-        raise AikgError(f"{iri!r} is not a valid IRI ({err})") from None
-    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", node.value):
-        raise AikgError(f"{iri!r} is not an absolute IRI")
-    return node.value
 
 
 def graph_payload(graph_dir: Path | str, handle) -> int:
@@ -113,118 +100,6 @@ def _send(request: urllib.request.Request, timeout: float, what: str) -> bytes:
 
 
 # --- SPARQL Protocol: queries -----------------------------------------------------------------
-
-# tokens the brace finder must skip: comments, strings (long ones first), IRIs
-_SKIP = re.compile(
-    r'#[^\n\r]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>',
-    re.S,
-)
-_FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:])", re.I)
-_WHERE = re.compile(r"\s*WHERE\b", re.I)
-_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _where_brace(sparql: str) -> int:
-    """Index of the ``{`` that opens the query's top-level WHERE group."""
-    depth_brace = depth_paren = 0
-    form: str | None = None
-    template_done = False
-    pos = 0
-    while pos < len(sparql):
-        skip = _SKIP.match(sparql, pos)
-        if skip:
-            pos = skip.end()
-            continue
-        ch = sparql[pos]
-        if form is None and depth_brace == 0 and depth_paren == 0:
-            match = _FORM.match(sparql, pos)
-            if match and (pos == 0 or not (sparql[pos - 1].isalnum() or sparql[pos - 1] in "_:?$")):
-                form = match.group(1).upper()
-                if form == "CONSTRUCT" and _WHERE.match(sparql, match.end()):
-                    raise AikgError("cannot bind values in a CONSTRUCT WHERE short form; write a template")
-                pos = match.end()
-                continue
-        if ch == "(":
-            depth_paren += 1
-        elif ch == ")":
-            depth_paren -= 1
-        elif ch == "{":
-            if form is not None and depth_brace == 0 and depth_paren == 0:
-                if form == "CONSTRUCT" and not template_done:
-                    template_done = True
-                else:
-                    return pos
-            depth_brace += 1
-        elif ch == "}":
-            depth_brace -= 1
-        pos += 1
-    raise AikgError("cannot bind values: the query has no WHERE group")
-
-
-def _term(value):
-    """A pyoxigraph term for a bound value: terms as they are, IRIs checked, strings as literals."""
-    import pyoxigraph as ox
-
-    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-        if isinstance(value, ox.BlankNode):
-            raise AikgError("blank nodes cannot be bound in a remote query")
-        return value
-    try:  # rdflib terms, if a caller has them
-        from rdflib import Literal as RLiteral
-        from rdflib import URIRef
-
-        if isinstance(value, URIRef):
-            return ox.NamedNode(check_iri(str(value)))
-        if isinstance(value, RLiteral):
-            if value.language:
-                return ox.Literal(str(value), language=value.language)
-            if value.datatype:
-                return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
-            return ox.Literal(str(value))
-    except ImportError:
-        pass
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double"))
-    return ox.Literal(str(value))
-
-
-def bind_values(sparql: str, bind: dict | None) -> str:
-    """``sparql`` with a VALUES block binding ``bind``'s variables at the top of its WHERE group.
-
-    Raises AikgError when a name is not a variable name or a value does not survive a
-    round trip through Oxigraph's parser as exactly one term.
-    """
-    if not bind:
-        return sparql
-    import pyoxigraph as ox
-
-    names = list(bind)
-    for name in names:
-        if not _VAR.fullmatch(name.lstrip("?$")):
-            raise AikgError(f"{name!r} is not a SPARQL variable name")
-    variables = [name.lstrip("?$") for name in names]
-    terms = [_term(bind[name]) for name in names]
-    block = "VALUES (" + " ".join(f"?{v}" for v in variables) + ") { (" + " ".join(str(t) for t in terms) + ") }"
-    # the block alone must give back exactly the intended terms
-    try:
-        rows = list(ox.Store().query(f"SELECT * WHERE {{ {block} }}"))
-    except SyntaxError as err:
-        raise AikgError(f"a bound value does not make a valid SPARQL term ({err})") from None
-    if len(rows) != 1 or any(rows[0][v] != t for v, t in zip(variables, terms)):
-        raise AikgError("a bound value does not survive as one SPARQL term; refused")
-    brace = _where_brace(sparql)
-    bound = f"{sparql[: brace + 1]} {block}\n{sparql[brace + 1 :]}"
-    try:
-        ox.Store().query(bound)  # the rewritten query must still be one valid query
-    except SyntaxError as err:
-        raise AikgError(f"cannot bind values into this query ({err})") from None
-    return bound
-
 
 def remote_query(
     endpoint: str,

@@ -163,7 +163,7 @@ class EntityRef:
     name: str
     type: str
     forms: tuple[str, ...]
-    mentions: int = 0  # predicted: aikg:mentionCount; gold: relations it takes part in
+    count: int = 0  # predicted node: its aikg:mentionCount; gold entity: the gold relations it is in
 
 
 @dataclass(frozen=True)
@@ -647,19 +647,17 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
             subject_match = gold_matches(s.subject)
             object_match = {} if s.predicate == "authorOf" else gold_matches(s.object)
             article = scope[s.article]
+            by_id = {gold.entities[g].id: n for g, n in subject_match.items()}
+            obj_by_id = {gold.entities[g].id: n for g, n in object_match.items()}
+            author_of = graph.article_id.get(s.object) if s.predicate == "authorOf" else None
             for index, rel in enumerate(golds_rel):
-                if rel.predicate != s.predicate or rel.article != article:
-                    continue
-                by_id = {gold.entities[g].id: n for g, n in subject_match.items()}
-                if rel.subject not in by_id:
+                if rel.predicate != s.predicate or rel.article != article or rel.subject not in by_id:
                     continue
                 score = by_id[rel.subject]
                 if rel.predicate == "authorOf":
-                    ident = graph.article_id.get(s.object)
-                    if ident is None or slug(ident) != rel.object:
+                    if author_of is None or slug(author_of) != rel.object:
                         continue
                 else:
-                    obj_by_id = {gold.entities[g].id: n for g, n in object_match.items()}
                     if rel.object not in obj_by_id:
                         continue
                     score += obj_by_id[rel.object]
@@ -703,8 +701,8 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
         relation.add(report.relation)
         parts.append(report)
 
-    entity_misses.sort(key=lambda e: -e.mentions)  # stable: gold file order within equal counts
-    entity_fps.sort(key=lambda e: -e.mentions)
+    entity_misses.sort(key=lambda e: -e.count)  # stable: gold file order within equal counts
+    entity_fps.sort(key=lambda e: -e.count)
     return EvalReport(
         graph=str(graph_path), gold_files=[str(g.path) for g in golds], parts=parts,
         entity=entity, entity_typed=entity_typed, per_type=per_type, dup=dup,
@@ -775,7 +773,7 @@ def report_renderables(report: EvalReport, show: int = 0) -> list[Any]:
             f"[{e.part}] {e.name} ({e.type}; {' | '.join(e.forms)})" for e in report.entity_misses[:show]
         ], len(report.entity_misses)))
         out.append(listing("False-positive entities", [
-            f"[{e.part}] {e.name} ({e.type or 'no type'}; node {e.key}; mentionCount {e.mentions})"
+            f"[{e.part}] {e.name} ({e.type or 'no type'}; node {e.key}; mentionCount {e.count})"
             for e in report.entity_false_positives[:show]
         ], len(report.entity_false_positives)))
         out.append(listing("Wrong types (found, but typed match fails)", [

@@ -7,15 +7,13 @@ graph when none is given. ``endpoint`` is either a server's base URL (Oxigraph:
 ``http://host:7878`` → ``http://host:7878/store``) or a Graph Store URL as given
 (Fuseki: ``http://host:3030/ds/data``).
 
-``remote_select(endpoint, sparql, bind, graph_iri)`` POSTs a query (form encoded) to
+``remote_query(endpoint, sparql, bind, graph_iri)`` POSTs a query (form encoded) to
 a SPARQL query endpoint and parses the JSON results. Bound values never become
-query text by string pasting: each value is a validated RDF term (pyoxigraph
-``NamedNode`` checks the IRI; ``Literal`` escapes the string), the terms go into a
-``VALUES`` block inserted as the first element of the query's top-level WHERE group
-(located with a small SPARQL tokenizer that skips strings, IRIs and comments), and
-before anything is sent both the block alone and the whole rewritten query are
-parsed by Oxigraph, which must give back exactly the intended terms, so a value
-such as ``x" } ; DROP ALL ; #`` stays one string literal. With ``graph_iri`` the
+query text by string pasting: :func:`aikg.store.bind_values` turns each into a
+validated RDF term in a one-row ``VALUES`` block placed in every group of the WHERE
+clause, and checks with Oxigraph's parser that the block gives back exactly the
+intended terms, so a value such as ``x" } ; DROP ALL ; #`` stays one string
+literal. With ``graph_iri`` the
 query is sent with ``default-graph-uri=graph_iri`` (SPARQL 1.1 Protocol), so named
 queries written for the default graph read the pushed named graph unchanged.
 """

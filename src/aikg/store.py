@@ -176,6 +176,12 @@ _WHERE = re.compile(r"\s*WHERE\b", re.I)
 _VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+_KEYWORD = r"(?<![\w:?$]){}(?![\w:-])"
+_VALUES = re.compile(_KEYWORD.format("VALUES"), re.I)
+_MINUS = re.compile(_KEYWORD.format("MINUS"), re.I)
+_SUBSELECT = re.compile(r"(?:\s|#[^\n\r]*)*SELECT(?![\w:])", re.I)
+
+
 def _where_brace(sparql: str) -> int:
     """Index of the ``{`` that opens the query's top-level WHERE group."""
     depth_brace = depth_paren = 0
@@ -190,7 +196,7 @@ def _where_brace(sparql: str) -> int:
         ch = sparql[pos]
         if form is None and depth_brace == 0 and depth_paren == 0:
             match = _FORM.match(sparql, pos)
-            if match and (pos == 0 or not (sparql[pos - 1].isalnum() or sparql[pos - 1] in "_:?$")):
+            if match:
                 form = match.group(1).upper()
                 if form == "CONSTRUCT" and _WHERE.match(sparql, match.end()):
                     raise AikgError("cannot bind values in a CONSTRUCT WHERE short form; write a template")
@@ -211,6 +217,53 @@ def _where_brace(sparql: str) -> int:
             depth_brace -= 1
         pos += 1
     raise AikgError("cannot bind values: the query has no WHERE group")
+
+
+def _group_braces(sparql: str) -> list[int]:
+    """Indexes of the ``{`` of every group pattern of the WHERE clause, outermost first.
+
+    Not included: VALUES data blocks, a group that only wraps a subquery (its
+    ``SELECT ... WHERE {`` group is included), and the group right after MINUS.
+    """
+    first = _where_brace(sparql)
+    found: list[int] = []
+    depth = 0
+    values_block = False  # the next { opens a VALUES data block
+    minus_group = False
+    pos = first
+    while pos < len(sparql):
+        skip = _SKIP.match(sparql, pos)
+        if skip:
+            pos = skip.end()
+            continue
+        ch = sparql[pos]
+        keyword = _VALUES.match(sparql, pos) or _MINUS.match(sparql, pos)
+        if keyword:
+            if keyword.group(0).upper() == "VALUES":
+                values_block = True
+            else:
+                minus_group = True
+            pos = keyword.end()
+            continue
+        if ch == "{":
+            if values_block:  # terms only, no nested braces: jump to its end
+                values_block = False
+                close = pos + 1
+                while close < len(sparql) and sparql[close] != "}":
+                    match = _SKIP.match(sparql, close)
+                    close = match.end() if match else close + 1
+                pos = close + 1
+                continue
+            if not minus_group and not _SUBSELECT.match(sparql, pos + 1):
+                found.append(pos)
+            minus_group = False
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                break
+        pos += 1
+    return found
 
 
 def _term(value):
@@ -245,7 +298,16 @@ def _term(value):
 
 
 def bind_values(sparql: str, bind: dict | None) -> str:
-    """``sparql`` with a VALUES block binding ``bind``'s variables at the top of its WHERE group.
+    """``sparql`` with a one-row VALUES block binding ``bind``'s variables in every group of its WHERE clause.
+
+    Each value is a pyoxigraph term (``NamedNode`` validates an IRI, ``Literal``
+    escapes a string); the group braces are found with a small tokenizer that skips
+    strings, IRIs and comments. The block is put at the start of every group pattern
+    (the FILTERs of nested groups, UNION branches, OPTIONAL and EXISTS see the value,
+    as with substitution), except VALUES data, subquery wrappers and MINUS's group.
+    Before returning, the block alone and the rewritten query are parsed by Oxigraph,
+    and the block must give back exactly the intended terms: a value such as
+    ``x" } ; DROP ALL ; #`` can only ever be one string literal.
 
     Raises AikgError when a name is not a variable name or a value does not survive a
     round trip through Oxigraph's parser as exactly one term.
@@ -268,8 +330,10 @@ def bind_values(sparql: str, bind: dict | None) -> str:
         raise AikgError(f"a bound value does not make a valid SPARQL term ({err})") from None
     if len(rows) != 1 or any(rows[0][v] != t for v, t in zip(variables, terms)):
         raise AikgError("a bound value does not survive as one SPARQL term; refused")
-    brace = _where_brace(sparql)
-    bound = f"{sparql[: brace + 1]} {block}\n{sparql[brace + 1 :]}"
+    # in every group (substitution semantics: FILTERs of nested groups see the value too)
+    bound = sparql
+    for brace in reversed(_group_braces(sparql)):
+        bound = f"{bound[: brace + 1]} {block}\n{bound[brace + 1 :]}"
     try:
         ox.Store().query(bound)  # the rewritten query must still be one valid query
     except SyntaxError as err:

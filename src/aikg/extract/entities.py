@@ -88,8 +88,11 @@ def word_tag(word: str) -> str | None:
 
 
 # jieba tags of words that never belong to a name: verbs, adverbs, pronouns, numerals, ...
-NON_NAME_TAGS = ("v", "d", "c", "p", "r", "m", "q", "u", "f", "a", "ad", "an", "t", "b", "y", "e", "o", "z", "s")
+NON_NAME_TAGS = frozenset(
+    "v vd vg vi d dg c p r rr rz m mq q u uj ul uz ug uv ud f a ad ag an t tg b y e o z zg s".split()
+)
 NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng", "nrt", "nrfg")
+RARE_WORD = 500
 
 
 def _name_like(word: str) -> bool:
@@ -97,7 +100,15 @@ def _name_like(word: str) -> bool:
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.&\-]*", word):
         return True
     tag = word_tag(word)
-    return tag is None or tag.startswith(NAME_TAGS)
+    # rare dictionary words (星河, 蚂蚁, 面壁) are brand material; frequent ones (金融, 程序) are not
+    return tag is None or tag.startswith(NAME_TAGS) or word_frequency(word) < RARE_WORD
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary has seen the word (0 if unknown)."""
+    import jieba
+
+    return jieba.dt.FREQ.get(word) or 0
 
 
 def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
@@ -114,12 +125,12 @@ def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate]
             if masked[tok_end:cursor].strip(" \u00a0") or "\x00" in masked[tok_start:tok_end]:
                 break
             word = tok_text.strip()
-            if not word or word in rules.org_boundaries or word in rules.org_generic:
+            if not word or word in rules.org_boundaries:
                 break
             if not (_CJK_CHAR.search(word) or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.&\-]*", word)):
                 break
             tag = word_tag(word)
-            if tag is not None and tag.startswith(NON_NAME_TAGS) and not _name_like(word):
+            if tag in NON_NAME_TAGS and not _name_like(word):
                 break
             pieces.insert(0, (tok_start, tok_end, word))
             cursor = tok_start
@@ -130,14 +141,19 @@ def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         if known is not None and known.type in ("Model", "Tool") and suffix in ("团队", "实验室"):
             found.append(Candidate(known.start, match.end(), text[known.start:match.end()], "Organization", "org-suffix"))
             continue
+        while pieces and pieces[0][2] in rules.org_generic:  # "知名科技公司": a generic head is no name
+            pieces.pop(0)
         if not pieces:
             continue
         words = [p[2] for p in pieces]
         name_text = text[pieces[0][0]:start].strip()
-        # a generic head ("研发团队", "金融科技") is no name; weak suffixes need a name right before them
-        if not any(_name_like(w) for w in words):
+        # a generic head ("研发团队", "金融科技") is no name, except as a unit of the organization
+        # right before it ("蚂蚁集团程序分析团队"); weak suffixes need a name right before them
+        parent = known_before.get(len(text[:pieces[0][0]].rstrip(" \u00a0")))
+        unit_of_parent = parent is not None and parent.type == "Organization"
+        if not unit_of_parent and not any(_name_like(w) for w in words):
             continue
-        if suffix in rules.org_weak_suffixes and not _name_like(words[-1]):
+        if not unit_of_parent and suffix in rules.org_weak_suffixes and not _name_like(words[-1]):
             continue
         if any(w in rules.person_titles_after for w in words) or normalize(name_text) in rules.stop_forms:
             continue

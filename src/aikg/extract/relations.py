@@ -1,9 +1,12 @@
 """Relation rules over the mentions of one sentence, driven by cue words and word order.
 
-Rule names (recorded with every fact): ``byline``, ``bio-affiliation``,
-``org-title-person``, ``affiliation-verb``, ``possessive-developer``,
-``verb-developer``, ``passive-developer``, ``based-on``, ``based-on-modifier``,
-``uses-technology``, ``uses-technology-modifier``, ``org-part``.
+Rule names (recorded with every fact): ``byline`` (in extract/__init__),
+``bio-affiliation``, ``org-title-person``, ``affiliation-verb``,
+``possessive-developer``, ``verb-developer``, ``passive-developer``,
+``copula-developer``, ``based-on``, ``based-on-modifier``, ``integrated-into``,
+``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``,
+``org-part``. Every rule yields facts between mentions; the caller keeps only
+facts whose ends have the types the ontology allows.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from aikg.extract.rules import RuleSet
 MAKERS = ("Organization", "Person")
 MADE = ("Model", "Tool", "Technology")
 BUILDS = ("Model", "Tool")
-COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|and)\s*$")
+COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|and|或)\s*$")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
+MAX_CUE_GAP = 10  # characters between a cue word and its first object
 
 
 @dataclass(frozen=True)
 class RawFact:
-    """A fact between two mentions of a sentence (or a mention and an article)."""
+    """A fact between two mentions of a sentence."""
 
     subject: Candidate
     predicate: str
@@ -64,24 +68,33 @@ def sentence_facts(text: str, mentions: list[Candidate], rules: RuleSet, bio_per
     facts += _possessive(text, mentions, rules)
     facts += _org_parts(text, mentions, rules)
     facts += _org_title_person(text, mentions)
-    for start, end in _clauses(text, rules):
+    facts += _copula(text, mentions, rules)
+    clauses = _clauses(text, rules)
+    previous: list[Candidate] = []
+    for start, end in clauses:
         inside = [m for m in mentions if m.start >= start and m.end <= end]
-        if len(inside) < 1:
-            continue
-        topic = _topic(text, mentions, start)
-        facts += _verb_developer(text, inside, start, end, rules)
-        facts += _cue_relation(text, inside, start, end, rules, "based_on", "basedOn", BUILDS, ("Model", "Tool", "Technology"), topic)
-        facts += _cue_relation(text, inside, start, end, rules, "uses", "usesTechnology", BUILDS + ("Organization",), ("Technology",), topic)
-        facts += _affiliation_verb(text, inside, start, end, rules)
+        carried = _carried_subject(text, mentions, previous, start)
+        if inside:
+            facts += _verb_developer(text, inside, start, end, rules)
+            facts += _cue_relation(text, inside, start, end, rules, "based_on", "basedOn", BUILDS, ("Model", "Tool", "Technology"), carried)
+            facts += _cue_relation(text, inside, start, end, rules, "uses", "usesTechnology", BUILDS + ("Organization",), ("Technology",), carried)
+            facts += _integrated_into(text, inside, start, end, rules)
+            facts += _affiliation_verb(text, inside, start, end)
+        previous = inside
     if bio_person is not None:
         facts += _bio_affiliations(text, mentions, bio_person, rules)
     return facts
 
 
-def _topic(text: str, mentions: list[Candidate], clause_start: int) -> Candidate | None:
-    """The sentence's topic: a mention that opens the sentence, carried into later clauses."""
+def _carried_subject(text: str, mentions: list[Candidate], previous: list[Candidate], clause_start: int) -> Candidate | None:
+    """The subject a clause inherits: the mention closing the previous clause, else the sentence's opener.
+
+    "KTransformers，便是采用了…" — the new clause has no subject of its own.
+    """
     if clause_start == 0 or not mentions:
         return None
+    if previous and clause_start - previous[-1].end <= 2:
+        return previous[-1]
     first = mentions[0]
     if first.start <= 1 and first.end <= clause_start:
         return first
@@ -89,15 +102,18 @@ def _topic(text: str, mentions: list[Candidate], clause_start: int) -> Candidate
 
 
 def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
-    """'阿里巴巴的 Qwen 系列', 'OpenAI 推出的 o1', 'Meta Llama 3' → developedBy."""
+    """'阿里巴巴的 Qwen 系列', 'OpenAI 推出的 o1', '谷歌 Vertex AI' → developedBy (to the whole list)."""
     facts = []
     words = set(rules.relations["possessive"])
-    for left, right in zip(mentions, mentions[1:]):
+    for index, (left, right) in enumerate(zip(mentions, mentions[1:])):
         if left.type not in MAKERS or right.type not in MADE:
             continue
         between = _between(text, left, right)
-        if between in words or (between == "" and right.type == "Model" and left.type == "Organization"):
-            facts.append(RawFact(right, "developedBy", left, "possessive-developer"))
+        adjacent = between == "" and left.type == "Organization" and right.type in BUILDS
+        if between in words or adjacent:
+            for made in _group(mentions, index + 1, text, 1):
+                if made.type in MADE:
+                    facts.append(RawFact(made, "developedBy", left, "possessive-developer"))
     return facts
 
 
@@ -105,11 +121,11 @@ def _org_parts(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Raw
     """'蚂蚁集团程序分析团队', '清华 KVCache.AI 团队', 'X 旗下的 Y 实验室' → partOf."""
     facts = []
     links = set(rules.relations["part_of"]) | {""}
-    suffixes = rules.relations["part_suffixes"]
+    suffixes = tuple(rules.relations["part_suffixes"])
     for left, right in zip(mentions, mentions[1:]):
         if left.type != "Organization" or right.type != "Organization":
             continue
-        if _between(text, left, right) in links and right.text.rstrip().endswith(tuple(suffixes)):
+        if _between(text, left, right) in links and right.text.rstrip().endswith(suffixes):
             facts.append(RawFact(right, "partOf", left, "org-part"))
     return facts
 
@@ -125,32 +141,53 @@ def _org_title_person(text: str, mentions: list[Candidate]) -> list[RawFact]:
     return facts
 
 
+def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
+    """'X 是 ORG 开源的…', 'X 是一个基于… 的 RAG 引擎' → developedBy / usesTechnology for X."""
+    if not mentions or mentions[0].type not in BUILDS:
+        return []
+    subject = mentions[0]
+    copula = re.match(r"\s*(?:是|为|作为)", text[subject.end:])
+    if not copula:
+        return []
+    start = subject.end + copula.end()
+    end = next((i for i in range(start, len(text)) if text[i] in rules.clause_separators), len(text))
+    rest = [m for m in mentions if m.start >= start and m.end <= end]
+    facts = []
+    verbs = rules.cue_pattern("develop_verbs")
+    for maker in (m for m in rest if m.type in MAKERS):
+        if re.match(r"\s*(?:" + verbs.pattern + r")的", text[maker.end:end]):
+            facts.append(RawFact(subject, "developedBy", maker, "copula-developer"))
+    # "… 的开源 RAG 引擎": a technology right before the tool noun that ends the clause
+    tool_nouns = "|".join(re.escape(c) for c in rules.latin_cues["Tool"])
+    for tech in (m for m in rest if m.type == "Technology"):
+        if re.match(r"\s*(?:" + tool_nouns + r")", text[tech.end:end]) and not rules.cue_pattern("based_on").search(text[start:tech.start]):
+            facts.append(RawFact(subject, "usesTechnology", tech, "is-a-technology-tool"))
+    return facts
+
+
 def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, rules: RuleSet) -> list[RawFact]:
     """'<org> 发布/推出/开源 … <model/tool>' and '<model> 由 <org> 开发' → developedBy."""
     facts = []
     verbs = rules.cue_pattern("develop_verbs")
-    clause = text[start:end]
     based = rules.cue_pattern("based_on")
-    for verb in verbs.finditer(clause):
-        v_start, v_end = start + verb.start(), start + verb.end()
-        before = [i for i, m in enumerate(inside) if m.end <= v_start]
-        after = [m for m in inside if m.start >= v_end and m.type in MADE]
+    for verb in verbs.finditer(text, start, end):
+        before = [i for i, m in enumerate(inside) if m.end <= verb.start()]
+        after = [m for m in inside if m.start >= verb.end() and m.type in MADE]
         if not before or not after:
             continue
         last = before[-1]
-        gap = text[inside[last].end:v_start]
-        # passive: "<model> 由 <org> 开发"
-        if inside[last].type in MAKERS and re.search(r"由\s*$", text[start:inside[last].start]):
+        maker = inside[last]
+        if maker.type not in MAKERS or len(text[maker.end:verb.start()].strip()) > 12:
             continue
-        if inside[last].type not in MAKERS or len(gap.strip()) > 6:
+        if re.search(r"由\s*$", text[start:maker.start]):  # passive, handled below
+            continue
+        first = after[0]
+        if based.search(text[verb.end():first.start]):
             continue
         makers = [m for m in _group(inside, last, text, -1) if m.type in MAKERS]
-        first = after[0]
-        if based.search(text[v_end:first.start]):
-            continue
         for made in _group(inside, inside.index(first), text, 1):
             if made.type in MADE:
-                facts.extend(RawFact(made, "developedBy", maker, "verb-developer") for maker in makers)
+                facts.extend(RawFact(made, "developedBy", m, "verb-developer") for m in makers)
     for passive in re.finditer(r"由", text[start:end]):
         p = start + passive.start()
         made = [m for m in inside if m.end <= p and m.type in MADE]
@@ -171,7 +208,7 @@ def _cue_relation(
     predicate: str,
     subject_types: tuple[str, ...],
     object_types: tuple[str, ...],
-    topic: Candidate | None,
+    carried: Candidate | None,
 ) -> list[RawFact]:
     """'X 基于/采用 Y' (subject before the cue) and '基于/采用 Y 的 X' (subject after)."""
     facts = []
@@ -181,22 +218,24 @@ def _cue_relation(
         if not objects:
             continue
         first = objects[0]
-        if text[cue.end():first.start].strip(" 了对的") and len(text[cue.end():first.start].strip()) > 4:
+        gap = text[cue.end():first.start]
+        if len(gap.strip()) > MAX_CUE_GAP or any(m.start >= cue.end() and m.end <= first.start for m in inside):
             continue
-        targets = _group(inside, inside.index(first), text, 1)
-        targets = [t for t in targets if t.type in object_types]
-        subjects_before = [m for m in inside if m.end <= cue.start() and m.type in subject_types]
+        targets = [t for t in _group(inside, inside.index(first), text, 1) if t.type in object_types]
+        before = [i for i, m in enumerate(inside) if m.end <= cue.start() and m.type in subject_types]
         tail = inside[inside.index(targets[-1]) + 1:]
         modifier = [
             m for m in tail
-            if m.type in subject_types and re.fullmatch(r"\s*(?:\S{0,6}的)\s*", text[targets[-1].end:m.start])
+            if m.type in subject_types and re.fullmatch(r"\s*(?:[^，。；,;]{0,8}的)\s*", text[targets[-1].end:m.start])
         ]
-        if modifier:
+        if modifier and not before:
             subjects, how = [modifier[0]], rule + "-modifier"
-        elif subjects_before:
-            subjects, how = [subjects_before[-1]], rule
-        elif topic is not None and topic.type in subject_types:
-            subjects, how = [topic], rule
+        elif before:
+            subjects, how = [m for m in _group(inside, before[-1], text, -1) if m.type in subject_types], rule
+        elif carried is not None and carried.type in subject_types:
+            subjects, how = [carried], rule
+        elif modifier:
+            subjects, how = [modifier[0]], rule + "-modifier"
         else:
             continue
         for subject in subjects:
@@ -206,7 +245,21 @@ def _cue_relation(
     return facts
 
 
-def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int, rules: RuleSet) -> list[RawFact]:
+def _integrated_into(text: str, inside: list[Candidate], start: int, end: int, rules: RuleSet) -> list[RawFact]:
+    """'<model> 被集成到/接入 <tool>、<tool>' → the tools are basedOn the model."""
+    facts = []
+    for cue in re.finditer(r"(?:被|已被|已经被)?(?:集成到|集成进|接入到|接入了|被接入|整合进|内置于)", text[start:end]):
+        c0, c1 = start + cue.start(), start + cue.end()
+        models = [m for m in inside if m.end <= c0 and m.type in BUILDS]
+        hosts = [m for m in inside if m.start >= c1 and m.type in BUILDS]
+        if models and hosts and len(text[c1:hosts[0].start].strip()) <= MAX_CUE_GAP:
+            for host in _group(inside, inside.index(hosts[0]), text, 1):
+                if host.type in BUILDS:
+                    facts.append(RawFact(host, "basedOn", models[-1], "integrated-into"))
+    return facts
+
+
+def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int) -> list[RawFact]:
     """'<person> 现任/曾任/就职于/毕业于/加入 <org>' → affiliatedWith."""
     facts = []
     for cue in re.finditer(r"现任|曾任|任职于|就职于|毕业于|加入|供职于|任教于|就读于", text[start:end]):
@@ -220,16 +273,18 @@ def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int, 
 
 def _bio_affiliations(text: str, mentions: list[Candidate], person: Candidate, rules: RuleSet) -> list[RawFact]:
     """In an author bio, the organizations the sentence ties the author to."""
-    cues = rules.cue_pattern("affiliation_cues")
-    if not cues.search(text):
+    if not rules.cue_pattern("affiliation_cues").search(text):
         return []
-    blockers = rules.relations["affiliation_blockers"]
+    blockers = tuple(rules.relations["affiliation_blockers"])
+    honours = rules.cue_pattern("affiliation_post_blockers")
     facts = []
-    for mention in mentions:
-        if mention.type != "Organization" or mention.text == person.text:
-            continue
+    orgs = [m for m in mentions if m.type == "Organization" and m.text != person.text]
+    for index, mention in enumerate(orgs):
         before = text[max(0, mention.start - 4):mention.start].rstrip()
-        if before.endswith(tuple(blockers)):
+        coordinated = index > 0 and COORDINATION.match(text[orgs[index - 1].end:mention.start])
+        if before.endswith(blockers) and not coordinated:
             continue
+        if honours.match(text[mention.end:mention.end + 12].lstrip()):
+            continue  # "微软最有价值专家（MVP）", "X 中文社区" are honours and hobbies, not employers
         facts.append(RawFact(person, "affiliatedWith", mention, "bio-affiliation"))
     return facts

@@ -169,3 +169,48 @@ def test_cli_push_and_errors(oxigraph: str, mini_copy: Path, tmp_path: Path):
     )
     assert refused.returncode == 2 and refused.stderr.startswith("aikg: error: ") and "cannot reach" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def _named_cases():
+    from aikg.query import list_queries
+
+    cases = []
+    for query in list_queries():
+        cases.append((query, {}))
+        cases += [(query, {b.var: b.example}) for b in query.binds if b.example]
+    assert cases, "queries/*.rq are missing"
+    return cases
+
+
+@pytest.mark.parametrize("graph_iri", [None, GRAPH_IRI])
+def test_named_queries_answer_the_same_rows_remotely(oxigraph: str, mini_copy: Path, graph_iri: str | None):
+    from aikg.push import remote_run
+    from aikg.query import format_result, run
+
+    push(mini_copy, oxigraph, graph_iri)
+    if graph_iri:  # the default graph holds something else: the query must read the named graph
+        small = mini_copy.parent / "other"
+        small.mkdir(exist_ok=True)
+        (small / "graph.ttl").write_text('<https://w3id.org/aikg/entity/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n', encoding="utf-8")
+        push(small, oxigraph)
+    for query, bind in _named_cases():
+        local = run(mini_copy, query.sparql, bind)
+        remote = remote_run(oxigraph + "/query", query.sparql, bind, graph_iri=graph_iri)
+        assert remote.variables == local.variables, query.name
+        assert remote.rows == local.rows, (query.name, bind)
+        assert format_result(remote, "json") == format_result(local, "json"), (query.name, bind)
+
+
+def test_remote_run_refuses_hostile_bindings_and_keeps_the_store(oxigraph: str, mini_copy: Path):
+    from aikg.push import remote_run
+    from aikg.query import load_query
+
+    push(mini_copy, oxigraph)
+    before = _remote_count(oxigraph)
+    query = load_query("entity-aliases")
+    assert remote_run(oxigraph + "/query", query.sparql, {"name": 'x" } ; DROP ALL ; #'}).rows == []
+    with pytest.raises(AikgError, match="not a valid IRI"):
+        remote_run(oxigraph + "/query", query.sparql, {"name": "<http://e/a> } ; DROP ALL ; <x>"})
+    with pytest.raises(AikgError, match="no variable"):
+        remote_run(oxigraph + "/query", query.sparql, {"nope": "x"})
+    assert _remote_count(oxigraph) == before

@@ -84,10 +84,12 @@ def push(graph_dir: Path | str, endpoint: str, graph_iri: str | None = None, *, 
     return url, triples
 
 
-def _send(request: urllib.request.Request, timeout: float, what: str) -> bytes:
+def _send(request: urllib.request.Request, timeout: float, what: str) -> tuple[str, bytes]:
+    """(media type, body) of the answer; HTTP and network errors as AikgError."""
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) checked above
-            return response.read()
+            media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            return media, response.read()
     except urllib.error.HTTPError as err:
         detail = err.read(2000).decode("utf-8", "replace").strip().splitlines()
         raise AikgError(f"{what}: HTTP {err.code} {err.reason}" + (f": {detail[0]}" if detail else "")) from None
@@ -106,33 +108,90 @@ def remote_query(
     graph_iri: str | None = None,
     *,
     timeout: float = 60.0,
+    accept: str = "application/sparql-results+json",
 ):
-    """POST ``sparql`` (with ``bind`` as a VALUES block) to a SPARQL endpoint; pyoxigraph results.
+    """POST ``sparql`` (``bind`` as a verified VALUES block) to a SPARQL endpoint; pyoxigraph results.
 
-    Returns a ``pyoxigraph.QuerySolutions`` (SELECT) or ``QueryBoolean`` (ASK) parsed from
-    the endpoint's SPARQL JSON answer.
+    A ``QuerySolutions`` (SELECT) or ``QueryBoolean`` (ASK) parsed from SPARQL JSON
+    results, or a list of ``Triple`` for an N-Triples/Turtle answer (CONSTRUCT/DESCRIBE).
+    aikg's prefixes are declared in front of the query (a query's own declarations,
+    coming later, win).
     """
     import pyoxigraph as ox
+
+    from aikg.store import PREFIXES
 
     parts = urllib.parse.urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise AikgError(f"{endpoint}: not an http(s) URL")
-    form = [("query", bind_values(sparql, bind))]
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    form = [("query", prologue + bind_values(sparql, bind, prefixes=PREFIXES))]
     if graph_iri:
         form.append(("default-graph-uri", check_iri(graph_iri)))
     request = urllib.request.Request(
         endpoint,
         data=urllib.parse.urlencode(form).encode(),
         method="POST",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json",
-            "User-Agent": USER_AGENT,
-        },
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept, "User-Agent": USER_AGENT},
     )
-    body = _send(request, timeout, f"query {endpoint}")
+    media, body = _send(request, timeout, f"query {endpoint}")
     try:
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if media in ("application/n-triples", "text/turtle", "application/x-turtle"):
+            fmt = ox.RdfFormat.N_TRIPLES if media == "application/n-triples" else ox.RdfFormat.TURTLE
+            return [quad.triple for quad in ox.parse(body, format=fmt)]
+        fmt = ox.QueryResultsFormat.XML if media.endswith("xml") else ox.QueryResultsFormat.JSON
+        return ox.parse_query_results(body, format=fmt)
     except (SyntaxError, ValueError) as err:
-        raise AikgError(f"query {endpoint}: the answer is not SPARQL JSON results ({err})") from None
+        raise AikgError(f"query {endpoint}: the answer is not SPARQL results ({err})") from None
 
+
+def remote_run(
+    endpoint: str,
+    sparql: str,
+    bind: dict[str, str] | None = None,
+    *,
+    graph_iri: str | None = None,
+    limit: int = 1000,
+    timeout: float | None = 60.0,
+):
+    """``aikg.query.run`` against a remote SPARQL endpoint: the same QueryResult, same binding rules."""
+    import time
+
+    import pyoxigraph as ox
+
+    from aikg.query import QueryResult
+    from aikg.store import bind_term, sparql_tokens
+
+    if limit < 1:
+        raise AikgError(f"limit must be at least 1 (got {limit})")
+    variables, _ = sparql_tokens(sparql)
+    terms = {}
+    for name, value in (bind or {}).items():
+        name = name.lstrip("?$")
+        if name not in variables:
+            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
+            raise AikgError(f"the query has no variable ?{name} to bind (its variables: {known})")
+        terms[name] = bind_term(value)
+    started = time.perf_counter()
+    answer = remote_query(
+        endpoint, sparql, terms, graph_iri, timeout=timeout or 3600.0,
+        accept="application/sparql-results+json, application/n-triples;q=0.9",
+    )
+    if isinstance(answer, ox.QueryBoolean):
+        result = QueryResult(["boolean"], [(bool(answer),)], "ask", bool(answer))
+    else:
+        if isinstance(answer, list):
+            names, kind = ["subject", "predicate", "object"], "graph"
+            rows_iter = ((t.subject, t.predicate, t.object) for t in answer)
+        else:
+            names, kind = [v.value for v in answer.variables], "select"
+            rows_iter = (tuple(solution[n] for n in names) for solution in answer)
+        rows, capped = [], False
+        for row in rows_iter:
+            if len(rows) == limit:
+                capped = True
+                break
+            rows.append(row)
+        result = QueryResult(names, rows, kind, capped=capped, limit=limit)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -297,7 +297,7 @@ def _term(value):
     return ox.Literal(str(value))
 
 
-def bind_values(sparql: str, bind: dict | None) -> str:
+def bind_values(sparql: str, bind: dict | None, *, prefixes: dict[str, str] | None = None) -> str:
     """``sparql`` with a one-row VALUES block binding ``bind``'s variables in every group of its WHERE clause.
 
     Each value is a pyoxigraph term (``NamedNode`` validates an IRI, ``Literal``
@@ -320,6 +320,8 @@ def bind_values(sparql: str, bind: dict | None) -> str:
     for name in names:
         if not _VAR.fullmatch(name.lstrip("?$")):
             raise AikgError(f"{name!r} is not a SPARQL variable name")
+    if "SERVICE" in sparql_tokens(sparql)[1]:
+        raise AikgError("cannot bind values into a query that uses SERVICE")
     variables = [name.lstrip("?$") for name in names]
     terms = [_term(bind[name]) for name in names]
     block = "VALUES (" + " ".join(f"?{v}" for v in variables) + ") { (" + " ".join(str(t) for t in terms) + ") }"
@@ -335,13 +337,13 @@ def bind_values(sparql: str, bind: dict | None) -> str:
     for brace in reversed(_group_braces(sparql)):
         bound = f"{bound[: brace + 1]} {block}\n{bound[brace + 1 :]}"
     try:
-        ox.Store().query(bound)  # the rewritten query must still be one valid query
+        ox.Store().query(bound, prefixes=prefixes)  # the rewritten query must still be one valid query
     except SyntaxError as err:
         raise AikgError(f"cannot bind values into this query ({err})") from None
     return bound
 
 
-def query_store(store, sparql: str, bind: dict | None = None):
+def query_store(store, sparql: str, bind: dict | None = None, *, prefixes: dict[str, str] | None = None):
     """Run ``sparql`` on a pyoxigraph store with ``bind`` (variable name -> value) bound.
 
     Values become pyoxigraph terms. When every bound variable is projected, they are
@@ -355,16 +357,240 @@ def query_store(store, sparql: str, bind: dict | None = None):
 
     try:
         if not bind:
-            return store.query(sparql)
+            return store.query(sparql, prefixes=prefixes)
         substitutions = {ox.Variable(name.lstrip("?$")): _term(value) for name, value in bind.items()}
         try:
-            return store.query(sparql, substitutions=substitutions)
+            return store.query(sparql, prefixes=prefixes, substitutions=substitutions)
         except RuntimeError as err:
             if "projection" not in str(err) and "substitut" not in str(err):
                 raise
-        return store.query(bind_values(sparql, bind))
+        return store.query(bind_values(sparql, bind, prefixes=prefixes), prefixes=prefixes)
     except SyntaxError as err:
         raise AikgError(f"malformed query: {err}") from None
+
+
+# --- aikg.query's fast path: named queries on the persisted store, without rdflib ----------
+
+# aikg's prefixes as plain strings (aikg.graph.namespaces.PREFIXES imports rdflib)
+PREFIXES = {
+    "aikg": "https://w3id.org/aikg/ontology#",
+    "ent": "https://w3id.org/aikg/entity/",
+    "art": "https://w3id.org/aikg/article/",
+    "stmt": "https://w3id.org/aikg/statement/",
+    "wd": "http://www.wikidata.org/entity/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+_TOKEN_VAR = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
+_WORD = re.compile(r"(?<![\w:?$-])([A-Za-z]+)(?![\w:-])")
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {f"{_XSD}{t}" for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def sparql_tokens(sparql: str) -> tuple[set[str], list[str]]:
+    """(variable names, upper-cased keywords in order) outside strings, IRIs and comments."""
+    variables: set[str] = set()
+    words: list[str] = []
+    pos = 0
+    while pos < len(sparql):
+        skip = _SKIP.match(sparql, pos)
+        if skip:
+            pos = skip.end()
+            continue
+        var = _TOKEN_VAR.match(sparql, pos)
+        if var:
+            variables.add(var.group(1))
+            pos = var.end()
+            continue
+        word = _WORD.match(sparql, pos)
+        if word:
+            words.append(word.group(1).upper())
+            pos = word.end()
+            continue
+        pos += 1
+    return variables, words
+
+
+def bind_term(value: str, prefixes: dict[str, str] | None = None):
+    """The pyoxigraph term a ``--bind`` value stands for (aikg.query.parse_bind_value's rules).
+
+    ``<https://…>`` is an IRI; ``prefix:local`` with a known prefix is an IRI; ``"…"``
+    is a literal of what is inside the quotes; anything else is a plain string literal.
+    """
+    import pyoxigraph as ox
+
+    prefixes = PREFIXES if prefixes is None else prefixes
+    if len(value) >= 2 and value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1]
+        if not iri or _IRI_FORBIDDEN.search(iri) or ":" not in iri:
+            raise AikgError(f"not a valid IRI: {value}")
+        return ox.NamedNode(check_iri(iri))
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        return ox.Literal(value[1:-1])
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in prefixes and not _IRI_FORBIDDEN.search(local):
+        return ox.NamedNode(check_iri(prefixes[prefix] + local))
+    return ox.Literal(value)
+
+
+def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, timeout: float | None):
+    """``aikg.query.run`` on the persisted store: a QueryResult, or None to fall back to rdflib.
+
+    Same checks as the rdflib path (read-only, no SERVICE, no FROM, bound variables
+    must occur in the query), same binding rules, aikg's prefixes predeclared; terms
+    in the result are pyoxigraph terms (aikg.query's formatters read both kinds).
+    None when pyoxigraph is missing, ``AIKG_QUERY_ENGINE=rdflib`` is set, or the
+    store cannot be built (e.g. an unwritable cache). A query cannot be interrupted
+    inside pyoxigraph: past ``timeout`` the caller gets AikgError at once and the
+    evaluation finishes in a daemon thread (``aikg serve`` kills a worker process instead).
+    """
+    import threading
+
+    if os.environ.get("AIKG_QUERY_ENGINE", "").lower() == "rdflib":
+        return None
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        return None
+    from aikg.query import QueryResult
+
+    if not sparql or not sparql.strip():
+        raise AikgError("empty SPARQL query")
+    variables, words = sparql_tokens(sparql)
+    forms = [w for w in words if w in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")]
+    if not forms and _UPDATE_WORDS.intersection(words):
+        raise AikgError("SPARQL updates are not allowed: aikg queries are read-only")
+    if "SERVICE" in words:
+        raise AikgError("SERVICE is not allowed: aikg queries run offline on the local graph")
+    if "FROM" in words:
+        raise AikgError("FROM / FROM NAMED are not allowed: a query runs on the graph given with --graph")
+    terms = {}
+    for name, value in (bind or {}).items():
+        name = name.lstrip("?$")
+        if name not in variables:
+            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
+            raise AikgError(f"the query has no variable ?{name} to bind (its variables: {known})")
+        terms[name] = bind_term(value)
+    try:
+        store = open_store(graph_dir)
+    except OSError:
+        return None
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            answer = query_store(store, sparql, terms, prefixes=PREFIXES)
+            if isinstance(answer, ox.QueryBoolean):
+                box["result"] = QueryResult(["boolean"], [(bool(answer),)], "ask", bool(answer))
+                return
+            if isinstance(answer, ox.QueryTriples):
+                names, kind = ["subject", "predicate", "object"], "graph"
+                rows_iter = ((t.subject, t.predicate, t.object) for t in answer)
+            else:
+                names, kind = [v.value for v in answer.variables], "select"
+                rows_iter = (tuple(solution[n] for n in names) for solution in answer)
+            rows, capped = [], False
+            for row in rows_iter:
+                if len(rows) == limit:
+                    capped = True
+                    break
+                rows.append(row)
+            box["result"] = QueryResult(names, rows, kind, capped=capped, limit=limit)
+        except AikgError as err:
+            box["error"] = err
+        except Exception as err:  # noqa: BLE001 - reported to the caller below
+            box["error"] = AikgError(f"query failed: {' '.join(str(err).split()) or type(err).__name__}")
+
+    started = time.perf_counter()
+    worker = threading.Thread(target=work, name="aikg-query-store", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise AikgError(f"query timed out after {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    result = box["result"]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def is_oxigraph_term(term) -> bool:
+    return type(term).__module__ == "pyoxigraph"
+
+
+def term_python(term):
+    """A pyoxigraph term as aikg.query's rows show it: numbers and booleans typed, the rest text."""
+    kind = type(term).__name__
+    if kind != "Literal":
+        return term.value
+    datatype = term.datatype.value
+    try:
+        if datatype in _INTEGERS:
+            return int(term.value)
+        if datatype in (f"{_XSD}double", f"{_XSD}float"):
+            return float(term.value)
+        if datatype == f"{_XSD}boolean":
+            return term.value in ("true", "1")
+    except ValueError:
+        pass
+    return term.value
+
+
+def term_compact(term, namespaces) -> str:
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        text = term.value
+        for prefix, namespace in namespaces:
+            if text.startswith(namespace) and len(text) > len(namespace):
+                return f"{prefix}:{text[len(namespace):]}"
+        return f"<{text}>"
+    if kind == "Literal":
+        return term.value
+    return f"_:{term.value}"
+
+
+def term_json(term) -> dict:
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return {"type": "uri", "value": term.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != f"{_XSD}string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def term_tsv(term, escapes: dict[str, str]) -> str:
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return f"<{term.value}>"
+    if kind == "BlankNode":
+        return f"_:{term.value}"
+    text = "".join(escapes.get(ch, ch) for ch in term.value)
+    if term.language:
+        return f'"{text}"@{term.language}'
+    datatype = term.datatype.value
+    if datatype == f"{_XSD}integer" and re.fullmatch(r"[+-]?\d+", term.value):
+        return term.value
+    if datatype != f"{_XSD}string":
+        return f'"{text}"^^<{datatype}>'
+    return f'"{text}"'
+
+
+def term_csv(term) -> str:
+    return f"_:{term.value}" if type(term).__name__ == "BlankNode" else term.value
 
 
 # --- the extraction cache: one pickled DocumentResult per (document, extractor) -----------------

@@ -175,6 +175,20 @@ def test_updates_are_refused_and_change_nothing(server: Server):
     assert _count(server) == before > 0
 
 
+def test_service_is_refused(server: Server):
+    import socket
+
+    with socket.socket() as listener:  # a port that would see the server's request if it made one
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        status, _, body = server.get(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+        assert status == 403 and b"SERVICE" in body
+        with pytest.raises(OSError):
+            listener.accept()
+
+
 def test_malformed_and_missing_queries_are_400(server: Server):
     status, _, body = server.get("SELECT WHERE {")
     assert status == 400 and b"malformed" in body

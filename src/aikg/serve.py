@@ -6,7 +6,8 @@ Routes
   SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (default),
   JSON-LD, N-Triples or RDF/XML, chosen by the ``Accept`` header (or ``format=``).
   SPARQL Update (an ``update=`` parameter or ``application/sparql-update``) is
-  refused with 403 and never reaches the store, which is opened read-only anyway.
+  refused with 403 and never reaches the store, which is opened read-only anyway;
+  so is SERVICE (the server never fetches URLs on a client's behalf).
 - ``/``        a small offline query page (no CDN; results are put in the page with
   ``textContent``, never as HTML); ``/queries.json`` lists the named queries.
 - ``/site/...`` the HTML pages of a site folder, if there is one.
@@ -360,6 +361,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             self._error(400, "give exactly one query (GET ?query=..., or POST it)")
+            return
+        from aikg.store import sparql_tokens
+
+        if "SERVICE" in sparql_tokens(queries[0])[1]:  # the server must not fetch URLs for a client
+            self._error(403, "SERVICE is not allowed: this endpoint answers from its own graph only")
             return
         result_type = negotiate(self.headers.get("Accept"), RESULT_TYPES)
         graph_type = negotiate(self.headers.get("Accept"), GRAPH_TYPES)

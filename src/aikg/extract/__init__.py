@@ -164,17 +164,61 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
 def extract(
     documents: list[tuple[Document, list[Article]]],
     progress: Callable[[Document], None] | None = None,
+    *,
+    workers: int = 1,
+    cache=None,
 ) -> Extraction:
-    """Extract every document (in order) and resolve the whole set."""
+    """Extract every document and resolve the whole set.
+
+    ``workers`` > 1 extracts documents in that many processes (each with its own
+    spaCy pipeline); ``cache`` (an ``aikg.store.ExtractionCache``) supplies the
+    results of documents extracted before and keeps the new ones. Results are
+    always resolved in input order, so the graph is the same for every ``workers``
+    and whether or not the cache was used.
+    """
     from aikg.extract.pipeline import build_nlp
 
-    nlp = build_nlp()
-    results = []
-    for doc, articles in documents:
-        results.append(extract_document(doc, articles, nlp))
+    results: list[DocumentResult | None] = [None] * len(documents)
+    todo: list[int] = []
+    for index, (doc, articles) in enumerate(documents):
+        hit = cache.get(doc, articles) if cache is not None else None
+        if hit is None:
+            todo.append(index)
+            continue
+        results[index] = hit
         if progress:
             progress(doc)
-    return resolve(results)
+
+    def done(index: int, result: DocumentResult) -> None:
+        doc, articles = documents[index]
+        results[index] = result
+        if cache is not None:
+            cache.put(doc, articles, result)
+        if progress:
+            progress(doc)
+
+    if workers > 1 and len(todo) > 1:
+        import multiprocessing
+        import threading
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # fork after building the pipeline once: workers inherit it instead of loading
+        # spaCy and jieba again; with other threads alive, fork is unsafe: spawn instead
+        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+            build_nlp()
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+            largest_first = sorted(todo, key=lambda i: -len(documents[i][0].text))
+            futures = {pool.submit(extract_document, *documents[i]): i for i in largest_first}
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+    elif todo:
+        nlp = build_nlp()
+        for index in todo:
+            done(index, extract_document(*documents[index], nlp))
+    return resolve(results)  # type: ignore[arg-type]
 
 
 __all__ = ["extract", "extract_document", "resolve", "DocumentResult"]

@@ -3,7 +3,8 @@
 Each finder returns ``Candidate`` records with offsets relative to the sentence.
 Rule families (the ``rule`` field): ``lexicon``, ``org-suffix``, ``org-latin``,
 ``latin-cue``, ``latin-shape``, ``latin-prefix``, ``latin-bare``, ``person-role``,
-``person-title``, ``person-verb``, ``person-latin``, ``byline``, ``bio-name``, ``echo``
+``person-title``, ``person-verb``, ``person-latin``, ``person-given-name``, ``person-token``,
+``org-jieba``, ``technology-suffix``, ``byline``, ``echo``
 (a name found elsewhere in the same document by one of the others).
 """
 
@@ -26,10 +27,11 @@ LATIN_NAME = re.compile(
 LATIN_PERSON = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:[ \u00a0][A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}(?![A-Za-z])")
 # rule priorities: higher wins an overlap of equal standing
 PRIORITY = {
-    "lexicon": 5, "byline": 5, "bio-name": 5, "echo": 4,
+    "lexicon": 5, "byline": 5, "echo": 4,
     "person-role": 3, "person-title": 3, "person-verb": 2, "person-latin": 3,
-    "org-suffix": 3, "org-latin": 3, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
-    "latin-bare": 1,
+    "person-token": 2, "person-given-name": 3, "cjk-product": 2,
+    "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
+    "technology-suffix": 2, "latin-bare": 1,
 }
 
 
@@ -93,6 +95,7 @@ NON_NAME_TAGS = frozenset(
 )
 NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng", "nrt", "nrfg")
 RARE_WORD = 500
+FUNCTION_CHARS = tuple("是的在与和及由为被将把从对向于据")
 
 
 def _name_like(word: str) -> bool:
@@ -121,12 +124,19 @@ def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         suffix, start = match.group(0), match.start()
         pieces: list[tuple[int, int, str]] = []
         cursor = start
-        for tok_start, tok_end, tok_text in reversed([t for t in tokens if t[1] <= start]):
+        # a token that ends with the suffix ("上海交通大学") carries the name's last piece
+        straddle = next((t for t in tokens if t[0] < start < t[1] <= match.end()), None)
+        if straddle is not None and "\x00" not in masked[straddle[0]:start]:
+            pieces.append((straddle[0], start, text[straddle[0]:start]))
+            cursor = straddle[0]
+        for tok_start, tok_end, tok_text in reversed([t for t in tokens if t[1] <= cursor]):
             if masked[tok_end:cursor].strip(" \u00a0") or "\x00" in masked[tok_start:tok_end]:
                 break
             word = tok_text.strip()
-            if not word or word in rules.org_boundaries:
+            if not word or word in rules.org_boundaries or word.endswith(FUNCTION_CHARS):
                 break
+            if pieces and len(word) > 2 and word.endswith(rules.org_suffixes):
+                break  # "上海交通大学 IPADS 实验室": the parent is its own name
             if not (_CJK_CHAR.search(word) or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.&\-]*", word)):
                 break
             tag = word_tag(word)
@@ -153,6 +163,8 @@ def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         unit_of_parent = parent is not None and parent.type == "Organization"
         if not unit_of_parent and not any(_name_like(w) for w in words):
             continue
+        if straddle is not None and _name_like(text[straddle[0]:straddle[1]]):
+            words.append(text[straddle[0]:straddle[1]])
         if not unit_of_parent and suffix in rules.org_weak_suffixes and not _name_like(words[-1]):
             continue
         if any(w in rules.person_titles_after for w in words) or normalize(name_text) in rules.stop_forms:
@@ -168,20 +180,27 @@ def latin_candidates(
     prefix_matcher: SurfaceMatcher,
     entries: dict[str, LexiconEntry],
 ) -> list[Candidate]:
-    """Latin-script names typed by the cue word after them, their shape, or a known prefix."""
-    masked = _mask(text, taken)
+    """Latin-script names typed by the cue word around them, their shape, or a known prefix.
+
+    Known models and tools stay visible to the pattern, so that "Gemini Nano" or
+    "Veo 3" is found as one new thing extending a known one.
+    """
+    extendable = {c.start: c for c in taken if c.type in ("Model", "Tool") and c.key}
+    masked = _mask(text, [c for c in taken if c.start not in extendable])
     found = []
     for match in LATIN_NAME.finditer(masked):
         name = match.group(0).rstrip(".")
         start, end = match.start(), match.start() + len(name)
+        known = extendable.get(start)
+        if known is not None:
+            if end > known.end and (known.key and prefix_matcher):
+                found.append(Candidate(start, end, name, known.type, "latin-prefix"))
+            continue
+        if any(c.start < end and start < c.end for c in extendable.values()):
+            continue  # runs into a known name from the left: leave both alone
         if normalize(name) in rules.stop_forms or not re.search(r"[A-Za-z]", name):
             continue
-        after = masked[end:end + 12].lstrip(" \u00a0")
-        etype, rule = None, None
-        for cue_type in ("Organization", "Model", "Tool", "Technology"):
-            if any(after.startswith(cue) for cue in rules.latin_cues[cue_type]):
-                etype, rule = cue_type, "latin-cue"
-                break
+        etype, rule = _cue_type(masked, start, end, rules), "latin-cue"
         if etype is None and any(name.endswith(" " + s) or name == s for s in rules.org_latin_suffixes):
             etype, rule = "Organization", "org-latin"
         prefix = _known_prefix(name, prefix_matcher, entries)
@@ -198,6 +217,19 @@ def latin_candidates(
     return found
 
 
+def _cue_type(masked: str, start: int, end: int, rules: RuleSet) -> str | None:
+    """The type a cue word right after (or right before) a name gives it: "Fluxora 框架", "模型 Zephyr"."""
+    after = masked[end:end + 12].lstrip(" \u00a0")
+    for cue_type in ("Organization", "Model", "Tool", "Technology"):
+        if any(after.startswith(cue) for cue in rules.latin_cues[cue_type]):
+            return cue_type
+    before = masked[max(0, start - 8):start].rstrip(" \u00a0")
+    for cue_type in ("Model", "Tool", "Organization"):
+        if any(before.endswith(cue) for cue in rules.latin_cues[cue_type] if len(cue) >= 2):
+            return cue_type
+    return None
+
+
 def _known_prefix(name: str, matcher: SurfaceMatcher, entries: dict[str, LexiconEntry]) -> LexiconEntry | None:
     head = re.split(r"[-_ ]", name, maxsplit=1)[0]
     for start, end, _form, value in matcher.find(head):
@@ -206,12 +238,21 @@ def _known_prefix(name: str, matcher: SurfaceMatcher, entries: dict[str, Lexicon
     return None
 
 
+BARE_SHAPES = re.compile(
+    r"[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*"  # camelCase inside: LangChain, vLLM, KTransformers
+    r"|[A-Z][A-Z0-9]{2,7}"  # acronyms: MLIR, ONNX, RK3588
+    r"|[A-Za-z]+[0-9][A-Za-z0-9]*"  # letters with digits: Books3, A18
+    r"|[A-Z][a-z]{3,}"  # a capitalized word: Runway, Dolma
+)
+
+
 def _bare_name_ok(name: str, text: str, start: int, end: int, rules: RuleSet) -> bool:
-    """A Latin word with no cue counts only if it looks like a product name in Chinese prose."""
-    if len(name) < rules.min_bare_length or " " in name:
+    """A Latin name with no cue counts only if it looks like a product name inside Chinese prose."""
+    if len(name) < rules.min_bare_length:
         return False
-    inner_caps = re.search(r"[a-z][A-Z]|[A-Z]{2,}[a-z]|^[a-z]+[A-Z]", name) is not None
-    if not inner_caps:
+    words = name.split()
+    shaped = all(BARE_SHAPES.fullmatch(w) or (i and re.fullmatch(r"[A-Z][A-Za-z0-9]*|\d+(\.\d+)*", w)) for i, w in enumerate(words))
+    if not shaped or any(normalize(w) in rules.stop_forms for w in words[:1]):
         return False
     before = text[max(0, start - 3):start]
     after = text[end:end + 3]
@@ -234,6 +275,8 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             if len(chunk) < length or not re.fullmatch(f"[{CJK}]+", chunk):
                 continue
             surname_ok = chunk[:1] in rules.surnames or chunk[:2] in rules.surnames
+            if chunk[-1] in rules.person_not_last:
+                continue
             tag = word_tag(chunk)
             common_word = tag is not None and not tag.startswith("nr")
             if surname_ok and end in edges and not common_word and chunk not in rules.org_boundaries:
@@ -257,8 +300,58 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
                     break
     for match in LATIN_PERSON.finditer(masked):
         after = masked[match.end():match.end() + 4].lstrip(" \u00a0")
-        if verbs and re.match(verbs, after) and normalize(match.group(0)) not in rules.stop_forms:
+        if normalize(match.group(0)) in rules.stop_forms:
+            continue
+        if verbs and re.match(verbs, after):
             found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-verb"))
+        elif match.group(0).split()[0] in rules.given_names and not any(after.startswith(c) for cues in rules.latin_cues.values() for c in cues):
+            found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-given-name"))
+    # a three-character word jieba does not know, opening with a surname: "林晓岚", "陈天奇"
+    for tok_start, tok_end, tok_text in tokens:
+        if (
+            tok_end - tok_start == 3
+            and re.fullmatch(f"[{CJK}]{{3}}", masked[tok_start:tok_end])
+            and tok_text[0] in rules.surnames
+            and tok_text[-1] not in rules.person_not_last
+            and word_tag(tok_text) is None
+        ):
+            found.append(Candidate(tok_start, tok_end, tok_text, "Person", "person-token"))
+    return found
+
+
+def jieba_org_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """Words jieba's dictionary tags as organization names (nt) that end like one: "中科院", "华盛顿大学"."""
+    masked = _mask(text, taken)
+    found = []
+    for tok_start, tok_end, tok_text in tokens:
+        if (
+            len(tok_text) >= 2
+            and "\x00" not in masked[tok_start:tok_end]
+            and word_tag(tok_text) == "nt"
+            and tok_text.endswith(rules.org_final_chars)
+        ):
+            found.append(Candidate(tok_start, tok_end, tok_text, "Organization", "org-jieba"))
+    return found
+
+
+def technology_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """Chinese technique names ending in a technique word: "稀疏注意力", "投机解码", "张量并行"."""
+    masked = _mask(text, taken)
+    found = []
+    suffix_re = re.compile("|".join(re.escape(s) for s in rules.technology_suffixes))
+    for match in suffix_re.finditer(masked):
+        start = match.start()
+        left = [t for t in tokens if t[1] == start]
+        if not left:
+            continue
+        tok_start, _, word = left[0]
+        if len(word) < 2 or not re.fullmatch(f"[{CJK}]+", word) or "\x00" in masked[tok_start:start]:
+            continue
+        if word in rules.org_boundaries or word in rules.technology_generic_heads or word_tag(word) in NON_NAME_TAGS:
+            continue
+        name = text[tok_start:match.end()]
+        if normalize(name) not in rules.stop_forms:
+            found.append(Candidate(tok_start, match.end(), name, "Technology", "technology-suffix"))
     return found
 
 

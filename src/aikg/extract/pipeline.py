@@ -16,10 +16,12 @@ from aikg import paths
 from aikg.extract.entities import (
     Candidate,
     choose,
+    jieba_org_candidates,
     latin_candidates,
     lexicon_candidates,
     org_suffix_candidates,
     person_candidates,
+    technology_candidates,
 )
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
 from aikg.extract.rules import load_rules
@@ -58,6 +60,8 @@ class EntityFinder:
         taken = choose(candidates)
         candidates = taken + org_suffix_candidates(text, tokens, taken, self.rules)
         candidates += person_candidates(text, tokens, taken, self.rules)
+        candidates += jieba_org_candidates(text, tokens, taken, self.rules)
+        candidates += technology_candidates(text, tokens, taken, self.rules)
         taken = choose(candidates)
         candidates = taken + latin_candidates(text, taken, self.rules, self.matcher, self.entries)
         links = [m.span() for m in URL.finditer(text)]

@@ -30,6 +30,11 @@ class RuleSet:
     person_roles_before: tuple[str, ...]
     person_verbs_after: tuple[str, ...]
     surnames: frozenset[str]
+    person_not_last: frozenset[str]
+    given_names: frozenset[str]
+    org_final_chars: tuple[str, ...]
+    technology_suffixes: tuple[str, ...]
+    technology_generic_heads: frozenset[str]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
     model_shape: re.Pattern
     min_bare_length: int
@@ -70,6 +75,11 @@ def load_rules(path: Path) -> RuleSet:
         person_roles_before=tuple(sorted(person["roles_before"], key=len, reverse=True)),
         person_verbs_after=tuple(person["verbs_after"]),
         surnames=frozenset(person["surnames"].split()),
+        person_not_last=frozenset(person["not_last"]),
+        given_names=frozenset(person["given_names"].split()),
+        org_final_chars=tuple(data["jieba"]["org_final_chars"].split()),
+        technology_suffixes=tuple(sorted(data["technology"]["suffixes"], key=len, reverse=True)),
+        technology_generic_heads=frozenset(data["technology"]["generic_heads"]),
         latin_cues={
             "Model": tuple(latin["model_cues"]),
             "Tool": tuple(latin["tool_cues"]),

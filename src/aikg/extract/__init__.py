@@ -145,7 +145,8 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
                         sentence.start + cand.start, sentence.start + cand.end, cand.text, entity.type, entity.id, cand.rule, article.key
                     )
                 )
-                if cand.rule == "byline" and article.byline and article.byline[0] <= sentence.start < article.byline[1]:
+                in_byline = article.byline and article.byline[0] <= sentence.start < article.byline[1]
+                if in_byline and cand.text in article.authors:
                     if entity.type in rules.signatures["authorOf"][0]:
                         add_relation(entity.id, "authorOf", article.key, article, sentence, "byline")
             for fact in item.facts:

@@ -5,17 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import click
 import typer.main
 
 from aikg.cli import app
 
 
-def walk(command: click.Command, path: tuple[str, ...] = ()):
+def walk(command, path: tuple[str, ...] = ()):
     yield path, command
-    if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from walk(sub, path + (name,))
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from walk(sub, path + (name,))
 
 
 def test_every_command_and_option_has_help_text():
@@ -25,7 +23,7 @@ def test_every_command_and_option_has_help_text():
     for path, command in commands:
         assert (command.help or "").strip(), f"aikg {' '.join(path)} has no help text"
         for param in command.params:
-            if isinstance(param, click.Option) and param.name != "help":
+            if getattr(param, "param_type_name", "") == "option" and param.name != "help":
                 assert (param.help or "").strip(), f"aikg {' '.join(path)} {param.opts[0]} has no help text"
 
 

@@ -36,16 +36,16 @@ def main() -> None:
         print("aikg: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
-        import click
+        import typer
 
-        if isinstance(err, click.exceptions.Exit):
-            sys.exit(err.exit_code)
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
-        if isinstance(err, click.exceptions.Abort):
+        if isinstance(err, typer.Exit):
+            sys.exit(getattr(err, "exit_code", 0))
+        if isinstance(err, typer.Abort):
             print("aikg: aborted", file=sys.stderr)
             sys.exit(1)
+        if isinstance(err, typer.TyperException):  # usage errors: typer shows them itself
+            err.show()
+            sys.exit(getattr(err, "exit_code", 2))
         if state["debug"]:
             raise
         print(f"aikg: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr)

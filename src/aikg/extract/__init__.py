@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from aikg import paths
 from aikg.corpus import split_sentences
-from aikg.extract.entities import Candidate
+from aikg.extract.entities import Candidate, parenthetical_aliases
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
 from aikg.extract.relations import RawFact, sentence_facts
 from aikg.extract.resolve import Resolver
@@ -27,6 +27,7 @@ class SentenceResult:
     sentence: Sentence
     mentions: list[Candidate]
     facts: list[RawFact]
+    aliases: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (alias, head)
 
 
 @dataclass
@@ -98,8 +99,11 @@ def extract_document(doc: Document, articles: list[Article], nlp=None) -> Docume
                 bio_person = opener
             elif bio_person is None and len(article.authors) == 1 and opener is None:
                 bio_person = next((m for m in mentions if m.text == article.authors[0]), None)
-        facts = sentence_facts(sentence.text, mentions, rules, bio_person if sentence.in_bio else None)
-        result.sentences.append(SentenceResult(sentence, mentions, facts))
+        aliases = parenthetical_aliases(sentence.text, mentions)
+        alias_ids = {id(alias) for alias, _ in aliases}
+        heads = [m for m in mentions if id(m) not in alias_ids]  # "X（Y）" is one participant
+        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None)
+        result.sentences.append(SentenceResult(sentence, mentions, facts, aliases))
     return result
 
 
@@ -109,6 +113,10 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
     rules = load_rules(paths.RULES)
     results = list(results)
     resolver = Resolver(entries)
+    for result in results:
+        for item in result.sentences:
+            for alias, head in item.aliases:
+                resolver.link(alias, head)
     for result in results:
         for item in result.sentences:
             for cand in item.mentions:

@@ -4,7 +4,7 @@ Each finder returns ``Candidate`` records with offsets relative to the sentence.
 Rule families (the ``rule`` field): ``lexicon``, ``org-suffix``, ``org-latin``,
 ``latin-cue``, ``latin-shape``, ``latin-prefix``, ``latin-bare``, ``person-role``,
 ``person-title``, ``person-verb``, ``person-latin``, ``person-given-name``, ``person-token``,
-``org-jieba``, ``technology-suffix``, ``byline``, ``echo``
+``org-jieba``, ``technology-suffix``, ``abbreviation-head``, ``byline``, ``echo``
 (a name found elsewhere in the same document by one of the others).
 """
 
@@ -31,7 +31,7 @@ PRIORITY = {
     "person-role": 3, "person-title": 3, "person-verb": 2, "person-latin": 3,
     "person-token": 2, "person-given-name": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
-    "technology-suffix": 2, "latin-bare": 1,
+    "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1,
 }
 
 
@@ -251,7 +251,14 @@ def _bare_name_ok(name: str, text: str, start: int, end: int, rules: RuleSet) ->
     if len(name) < rules.min_bare_length:
         return False
     words = name.split()
-    shaped = all(BARE_SHAPES.fullmatch(w) or (i and re.fullmatch(r"[A-Z][A-Za-z0-9]*|\d+(\.\d+)*", w)) for i, w in enumerate(words))
+
+    def shaped_word(index: int, word: str) -> bool:
+        head, *rest = word.split("-")
+        if rest:  # "Uni-Fold", "ESM-2", "DeePMD-kit": a shaped or capitalized head, alphanumeric parts
+            return bool(re.fullmatch(r"[A-Z][A-Za-z0-9]+", head) or BARE_SHAPES.fullmatch(head)) and all(p.isalnum() for p in rest)
+        return bool(BARE_SHAPES.fullmatch(word) or (index and re.fullmatch(r"[A-Z][A-Za-z0-9]*|\d+(\.\d+)*", word)))
+
+    shaped = all(shaped_word(i, w) for i, w in enumerate(words))
     if not shaped or any(normalize(w) in rules.stop_forms for w in words[:1]):
         return False
     before = text[max(0, start - 3):start]
@@ -352,6 +359,59 @@ def technology_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         name = text[tok_start:match.end()]
         if normalize(name) not in rules.stop_forms:
             found.append(Candidate(tok_start, match.end(), name, "Technology", "technology-suffix"))
+    return found
+
+
+OPEN_PAREN = ("（", "(")
+CLOSE_PAREN = ("）", ")")
+
+
+def parenthetical_aliases(text: str, mentions: list[Candidate]) -> list[tuple[Candidate, Candidate]]:
+    """(alias, head) pairs written "head（alias）": "多序列比对（MSA）", "杭州映云科技 (EMQ)".
+
+    Only a Latin-script alias of a name with Chinese in it, or an acronym of a Latin
+    name, and never two lexicon entries: "GPT-4（OpenAI）" is no alias.
+    """
+    pairs = []
+    for head, alias in zip(mentions, mentions[1:]):
+        if text[head.end:alias.start].strip() not in OPEN_PAREN or not text[alias.end:alias.end + 2].lstrip().startswith(CLOSE_PAREN):
+            continue
+        if head.key and alias.key:
+            continue
+        latin_alias = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .&+\-]*", alias.text) is not None
+        acronym = re.fullmatch(r"[A-Z][A-Z0-9\-]{1,9}", alias.text) is not None
+        if latin_alias and (_CJK_CHAR.search(head.text) or acronym):
+            pairs.append((alias, head))
+    return pairs
+
+
+def abbreviation_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """The Chinese term an acronym in parentheses abbreviates: "密度泛函理论（DFT）" → Technology."""
+    masked = _mask(text, taken)
+    found = []
+    for match in re.finditer(r"[（(]\s*([A-Z][A-Za-z0-9\-]{1,9})\s*[)）]", text):
+        end = match.start()
+        pieces = []
+        for tok_start, tok_end, tok_text in reversed([t for t in tokens if t[1] <= end]):
+            if tok_end != (pieces[0][0] if pieces else end) or "\x00" in masked[tok_start:tok_end]:
+                break
+            if not re.fullmatch(f"[{CJK}]+", tok_text) or tok_text in rules.org_boundaries or tok_text.endswith(FUNCTION_CHARS):
+                break
+            pieces.insert(0, (tok_start, tok_end, tok_text))
+            if len(pieces) >= 4:
+                break
+        while pieces and (pieces[0][2] in rules.org_generic or word_tag(pieces[0][2]) in NON_NAME_TAGS):
+            pieces.pop(0)
+        if not pieces or end - pieces[0][0] < 3:
+            continue
+        head = text[pieces[0][0]:end]
+        if head.endswith(rules.org_suffixes):
+            etype = "Organization"
+        elif head.endswith(rules.technology_heads):
+            etype = "Technology"
+        else:
+            continue
+        found.append(Candidate(pieces[0][0], end, head, etype, "abbreviation-head"))
     return found
 
 

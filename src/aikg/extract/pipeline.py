@@ -15,6 +15,7 @@ from pathlib import Path
 from aikg import paths
 from aikg.extract.entities import (
     Candidate,
+    abbreviation_candidates,
     choose,
     jieba_org_candidates,
     latin_candidates,
@@ -64,6 +65,8 @@ class EntityFinder:
         candidates += technology_candidates(text, tokens, taken, self.rules)
         taken = choose(candidates)
         candidates = taken + latin_candidates(text, taken, self.rules, self.matcher, self.entries)
+        taken = choose(candidates)
+        candidates = taken + abbreviation_candidates(text, tokens, taken, self.rules)
         links = [m.span() for m in URL.finditer(text)]
         chosen = [c for c in choose(candidates) if not any(s < c.end and c.start < e for s, e in links)]
         doc.user_data[MENTIONS_KEY] = chosen

@@ -23,6 +23,11 @@ BUILDS = ("Model", "Tool")
 COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|and|或)\s*$")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
 MAX_CUE_GAP = 10  # characters between a cue word and its first object
+OWNERSHIP = {"旗下的", "旗下", "下属的", "下属", "孵化的", "旗下的子公司", "的子公司"}
+ROLE_WORDS = re.compile(
+    r"教授|副教授|助理教授|研究员|科学家|工程师|负责人|创始人|联合创始人|CEO|CTO|总监|经理|主任|院长|所长|架构师|顾问|"
+    r"读博|攻读|就读|任职|工作|工作过|实习|访问学者|博士后|学生|成员|员工"
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ def sentence_facts(text: str, mentions: list[Candidate], rules: RuleSet, bio_per
             facts += _cue_relation(text, inside, start, end, rules, "based_on", "basedOn", BUILDS, ("Model", "Tool", "Technology"), carried)
             facts += _cue_relation(text, inside, start, end, rules, "uses", "usesTechnology", BUILDS + ("Organization",), ("Technology",), carried)
             facts += _integrated_into(text, inside, start, end, rules)
+            facts += _foundation(text, inside, start, end, carried)
             facts += _affiliation_verb(text, inside, start, end)
         previous = inside
     if bio_person is not None:
@@ -86,31 +92,44 @@ def sentence_facts(text: str, mentions: list[Candidate], rules: RuleSet, bio_per
     return facts
 
 
-def _carried_subject(text: str, mentions: list[Candidate], previous: list[Candidate], clause_start: int) -> Candidate | None:
-    """The subject a clause inherits: the mention closing the previous clause, else the sentence's opener.
+def _carried_subject(text: str, mentions: list[Candidate], previous: list[Candidate], clause_start: int) -> list[Candidate]:
+    """Who a clause without its own subject is about, best first.
 
-    "KTransformers，便是采用了…" — the new clause has no subject of its own.
+    "KTransformers，便是采用了…": the mention closing the previous clause; else the
+    models and tools of the sentence's opening clause ("微软提出的 MatterGen 走的是…，
+    借助…" is about MatterGen), then its opening mention.
     """
     if clause_start == 0 or not mentions:
-        return None
+        return []
     if previous and clause_start - previous[-1].end <= 2:
-        return previous[-1]
-    first = mentions[0]
-    if first.start <= 1 and first.end <= clause_start:
-        return first
-    return None
+        return [previous[-1]]
+    opening = [m for m in mentions if m.end <= clause_start and not _clause_break(text, 0, m.start)]
+    if not opening:
+        return []
+    built = [m for m in opening if m.type in BUILDS]
+    return built[-1:] + [opening[0]] if opening[0].start <= 1 else built[-1:]
+
+
+def _clause_break(text: str, start: int, end: int) -> bool:
+    return any(ch in "，,；;。！？!?" for ch in text[start:end])
 
 
 def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
     """'阿里巴巴的 Qwen 系列', 'OpenAI 推出的 o1', '谷歌 Vertex AI' → developedBy (to the whole list)."""
     facts = []
     words = set(rules.relations["possessive"])
+    nouns = "|".join(re.escape(c) for t in ("Model", "Tool", "Technology") for c in rules.latin_cues[t])
+    descriptor = re.compile(
+        "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w.endswith("的"))
+        + r")[\u4e00-\u9fffA-Za-z0-9\s]{0,10}(?:" + nouns + ")"
+    )
     for index, (left, right) in enumerate(zip(mentions, mentions[1:])):
         if left.type not in MAKERS or right.type not in MADE:
             continue
-        between = _between(text, left, right)
+        between = _between(text, left, right).lstrip("：:").strip()
         adjacent = between == "" and left.type == "Organization" and right.type in BUILDS
-        if between in words or adjacent:
+        described = descriptor.fullmatch(between) is not None
+        if between in words or adjacent or described:
             for made in _group(mentions, index + 1, text, 1):
                 if made.type in MADE:
                     facts.append(RawFact(made, "developedBy", left, "possessive-developer"))
@@ -125,19 +144,39 @@ def _org_parts(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Raw
     for left, right in zip(mentions, mentions[1:]):
         if left.type != "Organization" or right.type != "Organization":
             continue
-        if _between(text, left, right) in links and right.text.rstrip().endswith(suffixes):
+        between = _between(text, left, right).lstrip("：:").strip()
+        owned = between in OWNERSHIP
+        if owned or (between in links and right.text.rstrip().endswith(suffixes)):
             facts.append(RawFact(right, "partOf", left, "org-part"))
+    # "Y 隶属于 X", "Y 是 X 旗下的…"
+    for index, right in enumerate(mentions):
+        if right.type != "Organization":
+            continue
+        tail = text[right.end:]
+        member = re.match(r"\s*(?:同样|也|则)?(?:隶属于|隶属|归属于|是)\s*", tail)
+        if not member:
+            continue
+        parent = next((m for m in mentions[index + 1:] if m.type == "Organization"), None)
+        if parent and re.fullmatch(r"\s*(?:同样|也|则)?(?:隶属于|隶属|归属于|是)\s*", text[right.end:parent.start]):
+            if member.group(0).strip().endswith("是") and not re.match(r"\s*(?:旗下|下属)", text[parent.end:]):
+                continue
+            facts.append(RawFact(right, "partOf", parent, "org-part"))
     return facts
 
 
 def _org_title_person(text: str, mentions: list[Candidate]) -> list[RawFact]:
-    """'英伟达高级科学家 Jim Fan', 'OpenAI CEO Sam Altman' → affiliatedWith."""
+    """'英伟达高级科学家 Jim Fan', 'X 的 A 与 B', 'David Baker 领导的 IPD' → affiliatedWith."""
     facts = []
-    for left, right in zip(mentions, mentions[1:]):
+    for index, (left, right) in enumerate(zip(mentions, mentions[1:])):
+        between = text[left.end:right.start]
         if left.type == "Organization" and right.type == "Person":
-            between = text[left.end:right.start]
             if between.strip() and TITLE_WORDS.match(between) and not re.search(r"[和与及、]", between):
-                facts.append(RawFact(right, "affiliatedWith", left, "org-title-person"))
+                for person in _group(mentions, index + 1, text, 1):
+                    if person.type == "Person":
+                        facts.append(RawFact(person, "affiliatedWith", left, "org-title-person"))
+        elif left.type == "Person" and right.type == "Organization":
+            if re.fullmatch(r"\s*(?:领导的|创立的|创办的|带领的|所在的|联合创立的|创建的)\s*", between):
+                facts.append(RawFact(left, "affiliatedWith", right, "org-title-person"))
     return facts
 
 
@@ -146,11 +185,11 @@ def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFac
     if not mentions or mentions[0].type not in BUILDS:
         return []
     subject = mentions[0]
-    copula = re.match(r"\s*(?:是|为|作为)", text[subject.end:])
+    copula = re.match(r"\s*(?:是|为|作为|[：:])", text[subject.end:])
     if not copula:
         return []
     start = subject.end + copula.end()
-    end = next((i for i in range(start, len(text)) if text[i] in rules.clause_separators), len(text))
+    end = next((i for i in range(start, len(text)) if text[i] in rules.clause_separators and text[i] not in "：:"), len(text))
     rest = [m for m in mentions if m.start >= start and m.end <= end]
     facts = []
     verbs = rules.cue_pattern("develop_verbs")
@@ -177,12 +216,20 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
             continue
         last = before[-1]
         maker = inside[last]
+        # "陈天奇在华盛顿大学读博期间发起了 TVM": the subject, not the place inside "在 … 期间"
+        if last > 0 and re.search(r"在\s*$", text[inside[last - 1].end:maker.start]) and inside[last - 1].type in MAKERS:
+            last -= 1
+            maker = inside[last]
         if maker.type not in MAKERS or len(text[maker.end:verb.start()].strip()) > 12:
             continue
         if re.search(r"由\s*$", text[start:maker.start]):  # passive, handled below
             continue
+        # "发布了基于扩散模型的 GenCast": the model it is based on is no product of the maker
+        after = [m for m in after if not (based.search(text[verb.end():m.start]) and text[m.end:m.end + 2].lstrip().startswith("的"))]
+        if not after:
+            continue
         first = after[0]
-        if based.search(text[verb.end():first.start]):
+        if based.search(text[verb.end():first.start]) and first is not after[-1]:
             continue
         makers = [m for m in _group(inside, last, text, -1) if m.type in MAKERS]
         for made in _group(inside, inside.index(first), text, 1):
@@ -192,9 +239,15 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
         p = start + passive.start()
         made = [m for m in inside if m.end <= p and m.type in MADE]
         makers = [m for m in inside if m.start > p and m.type in MAKERS]
-        if made and makers and verbs.search(text[makers[0].end:end]):
-            for maker in _group(inside, inside.index(makers[0]), text, 1):
-                facts.append(RawFact(made[-1], "developedBy", maker, "passive-developer"))
+        if not (made and makers and verbs.search(text[makers[0].end:end])):
+            continue
+        maker_group = _group(inside, inside.index(makers[0]), text, 1)
+        made_group = _group(inside, inside.index(made[-1]), text, -1)[::-1]
+        if "分别" in text[made[-1].end:p + 1] and len(made_group) == len(maker_group):
+            pairs = list(zip(made_group, maker_group))  # "A 与 B 分别由 X 和 Y 开源"
+        else:
+            pairs = [(made[-1], maker) for maker in maker_group]
+        facts.extend(RawFact(m, "developedBy", maker, "passive-developer") for m, maker in pairs)
     return facts
 
 
@@ -208,7 +261,7 @@ def _cue_relation(
     predicate: str,
     subject_types: tuple[str, ...],
     object_types: tuple[str, ...],
-    carried: Candidate | None,
+    carried: list[Candidate],
 ) -> list[RawFact]:
     """'X 基于/采用 Y' (subject before the cue) and '基于/采用 Y 的 X' (subject after)."""
     facts = []
@@ -232,8 +285,8 @@ def _cue_relation(
             subjects, how = [modifier[0]], rule + "-modifier"
         elif before:
             subjects, how = [m for m in _group(inside, before[-1], text, -1) if m.type in subject_types], rule
-        elif carried is not None and carried.type in subject_types:
-            subjects, how = [carried], rule
+        elif any(c.type in subject_types for c in carried):
+            subjects, how = [next(c for c in carried if c.type in subject_types)], rule
         elif modifier:
             subjects, how = [modifier[0]], rule + "-modifier"
         else:
@@ -242,6 +295,32 @@ def _cue_relation(
             for target in targets:
                 if target is not subject and target.text != subject.text:
                     facts.append(RawFact(subject, predicate, target, how))
+    return facts
+
+
+def _foundation(text: str, inside: list[Candidate], start: int, end: int, carried: list[Candidate]) -> list[RawFact]:
+    """'X 以 Y 为基座', '由 Y 演进而来的 X', 'X 在 Y 的基础上微调而来' → basedOn."""
+    facts = []
+    patterns = (
+        (r"以\s*$", r"^\s*为(?:基座|基础|底座|骨干|蓝本)"),
+        (r"(?:在|从)\s*$", r"^\s*(?:的)?(?:基础上|之上)"),
+        (r"由\s*$", r"^\s*(?:演进|演化|衍生|改进|发展|蒸馏|微调)而来"),
+    )
+    for index, base in enumerate(inside):
+        if base.type not in ("Model", "Tool", "Technology"):
+            continue
+        before, after = text[start:base.start], text[base.end:end]
+        for lead, trail in patterns:
+            if not (re.search(lead, before) and re.search(trail, after)):
+                continue
+            derived_after = lead.startswith("由")
+            if derived_after:
+                subject = next((m for m in inside[index + 1:] if m.type in BUILDS), None)
+            else:
+                subject = next((m for m in reversed(inside[:index]) if m.type in BUILDS), None)
+                subject = subject or next((c for c in carried if c.type in BUILDS), None)
+            if subject is not None and subject is not base:
+                facts.append(RawFact(subject, "basedOn", base, "based-on"))
     return facts
 
 
@@ -260,14 +339,40 @@ def _integrated_into(text: str, inside: list[Candidate], start: int, end: int, r
 
 
 def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int) -> list[RawFact]:
-    """'<person> 现任/曾任/就职于/毕业于/加入 <org>' → affiliatedWith."""
+    """'<person> 现任/曾任/就职于/毕业于/加入 <org>', '<person> 在 <org> 读博/任职', '<person> 是 <org> 教授'."""
     facts = []
-    for cue in re.finditer(r"现任|曾任|任职于|就职于|毕业于|加入|供职于|任教于|就读于", text[start:end]):
+    for cue in re.finditer(r"现任|曾任|任职于|就职于|毕业于|加入|供职于|任教于|就读于|担任|在|是|为", text[start:end]):
         c = start + cue.start()
         people = [m for m in inside if m.end <= c and m.type == "Person"]
         orgs = [m for m in inside if m.start >= c and m.type == "Organization"]
-        if people and orgs and len(text[people[-1].end:c].strip()) <= 4:
-            facts.append(RawFact(people[-1], "affiliatedWith", orgs[0], "affiliation-verb"))
+        if orgs and not people and cue.group(0) not in ("在", "是", "为", "担任"):
+            later = [m for m in inside if m.start >= orgs[0].end]
+            if later and later[0].type == "Person" and TITLE_WORDS.match(text[orgs[0].end:later[0].start]):
+                facts.append(RawFact(later[0], "affiliatedWith", orgs[0], "affiliation-verb"))
+            continue
+        if not people or not orgs or len(text[people[-1].end:c].strip()) > 6:
+            continue
+        org = orgs[0]
+        if any(m.start >= c and m.end <= org.start for m in inside):
+            continue
+        explicit = cue.group(0) not in ("在", "是", "为", "担任")
+        role_after = ROLE_WORDS.match(text[org.end:org.end + 12].lstrip(" 的\u00a0") or "")
+        if explicit or (role_after and len(text[c:org.start].strip()) <= 6):
+            facts.append(RawFact(people[-1], "affiliatedWith", org, "affiliation-verb"))
+    # "<org> 由 <person> (联合)创办/创立" and "由 <person> 等人创立的 <org>"
+    for found in re.finditer(r"由", text[start:end]):
+        f = start + found.start()
+        after = [m for m in inside if m.start > f]
+        if not after or after[0].type != "Person":
+            continue
+        tail = text[after[0].end:end]
+        if not re.match(r"\s*(?:等人?)?\s*(?:联合)?(?:创办|创立|创建|成立|创始)", tail):
+            continue
+        orgs_before = [m for m in inside if m.end <= f and m.type == "Organization"]
+        orgs_after = [m for m in inside if m.start >= after[0].end and m.type == "Organization"]
+        target = orgs_before[-1] if orgs_before else (orgs_after[0] if orgs_after else None)
+        if target is not None:
+            facts.append(RawFact(after[0], "affiliatedWith", target, "affiliation-verb"))
     return facts
 
 

@@ -39,18 +39,37 @@ class Resolver:
         for entry in entries.values():
             for alias in entry.aliases:
                 self.alias_index.setdefault(normalize(alias), entry.id)
+        self.parent: dict[str, str] = {}  # union-find over provisional keys: "X（Y）" aliases
         self.type_votes: dict[str, Counter] = defaultdict(Counter)
         self.forms: dict[str, Counter] = defaultdict(Counter)
         self.reasons: dict[str, set[str]] = defaultdict(set)
 
-    def key(self, cand: Candidate) -> str:
-        """Provisional key of a mention: 'lex:<id>' or 'new:<normalized form>'."""
+    def raw_key(self, cand: Candidate) -> str:
+        """Key of a mention by itself: 'lex:<id>' or 'new:<normalized form>'."""
         if cand.key:
             return "lex:" + cand.key
         norm = normalize(cand.text)
         if norm in self.alias_index:
             return "lex:" + self.alias_index[norm]
         return "new:" + norm
+
+    def _find(self, key: str) -> str:
+        while self.parent.get(key, key) != key:
+            key = self.parent[key]
+        return key
+
+    def key(self, cand: Candidate) -> str:
+        """The entity key of a mention, after merging written-out aliases."""
+        return self._find(self.raw_key(cand))
+
+    def link(self, alias: Candidate, head: Candidate) -> None:
+        """Merge an alias written as "head（alias）" into its head; a lexicon entry stays the root."""
+        a, h = self._find(self.raw_key(alias)), self._find(self.raw_key(head))
+        if a == h or (a.startswith("lex:") and h.startswith("lex:")):
+            return
+        child, root = (h, a) if a.startswith("lex:") else (a, h)
+        self.parent[child] = root
+        self.reasons[root].add(f"{alias.text!r} is written as an alias of {head.text!r} in parentheses")
 
     def add(self, cand: Candidate) -> str:
         key = self.key(cand)

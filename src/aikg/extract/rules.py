@@ -35,6 +35,7 @@ class RuleSet:
     org_final_chars: tuple[str, ...]
     technology_suffixes: tuple[str, ...]
     technology_generic_heads: frozenset[str]
+    technology_heads: tuple[str, ...]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
     model_shape: re.Pattern
     min_bare_length: int
@@ -80,6 +81,7 @@ def load_rules(path: Path) -> RuleSet:
         org_final_chars=tuple(data["jieba"]["org_final_chars"].split()),
         technology_suffixes=tuple(sorted(data["technology"]["suffixes"], key=len, reverse=True)),
         technology_generic_heads=frozenset(data["technology"]["generic_heads"]),
+        technology_heads=tuple(data["technology"]["abbreviated_heads"]),
         latin_cues={
             "Model": tuple(latin["model_cues"]),
             "Tool": tuple(latin["tool_cues"]),

@@ -106,11 +106,21 @@ def test_merged_node_counts_against_duplication(tmp_path: Path) -> None:
     data["entities"].append({"id": "ali", "name": "阿里", "type": "Organization", "alt_types": [], "aliases": ["阿里"]})
     report = evaluate([write_gold(tmp_path / "g.json", data)], EVAL)
     assert report.dup.merged == 1
+    assert [(m.node, m.gold) for m in report.merged_nodes] == [("alibaba", ("阿里巴巴", "阿里"))]
     # one-to-one assignment keeps as many pairs as possible: ent:alibaba (阿里巴巴, 阿里) takes 阿里 and
     # ent:alibaba-2 (Alibaba) takes 阿里巴巴, so nothing is lost to the tie
     assert (report.entity.gold, report.entity.tp) == (8, 7)
     assert [e.key for e in report.entity_misses] == ["deepseek"]
     assert report.dup.nodes == 7 and report.dup.gold == 7
+
+
+def test_ties_go_to_the_node_label(tmp_path: Path) -> None:
+    data = gold_data()
+    data["entities"][2]["aliases"] = ["阿里巴巴"]  # ent:alibaba-2 ("Alibaba") now matches nothing
+    data["entities"].append({"id": "ali", "name": "阿里", "type": "Organization", "alt_types": [], "aliases": ["阿里"]})
+    report = evaluate([write_gold(tmp_path / "g.json", data)], EVAL)
+    # ent:alibaba (label 阿里巴巴, altLabel 阿里) shares one form with each: its label decides
+    assert {e.key for e in report.entity_misses} == {"deepseek", "ali"}
 
 
 def test_normalized_matching_of_aliases(a01: EvalReport) -> None:

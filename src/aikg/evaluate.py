@@ -19,8 +19,9 @@ How the figures are defined
   predicted node (rdfs:label + skos:altLabel) and a gold entity (name + aliases)
   *match* when they share a normalized form. P/R/F1 use a one-to-one assignment
   (maximum bipartite matching: as many pairs as possible, then as many shared
-  forms as possible), so a second node for the same thing is a false positive
-  while a node that merges two things still finds one of them. The *typed* figures use
+  forms as possible, then nodes whose rdfs:label is a gold form), so a second
+  node for the same thing is a false positive while a node that merges two
+  things still finds one of them. The *typed* figures use
   a separate assignment over the pairs whose predicted ``rdf:type`` equals the
   gold ``type`` or is one of its ``alt_types``.
 * **Duplication** = predicted nodes that match some gold entity / gold entities
@@ -194,6 +195,16 @@ class RelationRef:
     rule: str = ""
 
 
+@dataclass(frozen=True)
+class MergedNode:
+    """A predicted node whose surface forms match two or more gold entities (over-merging)."""
+
+    part: str
+    node: str
+    label: str
+    gold: tuple[str, ...]  # names of the gold entities it matches
+
+
 @dataclass
 class PartReport:
     """The figures of one gold file."""
@@ -224,6 +235,7 @@ class EvalReport:
     entity_misses: list[EntityRef]
     entity_false_positives: list[EntityRef]
     type_mismatches: list[TypeMismatch]
+    merged_nodes: list[MergedNode]
     relation_misses: list[RelationRef]
     relation_false_positives: list[RelationRef]
 
@@ -256,6 +268,7 @@ class EvalReport:
             "entity_misses": [asdict(e) for e in self.entity_misses],
             "entity_false_positives": [asdict(e) for e in self.entity_false_positives],
             "type_mismatches": [asdict(e) for e in self.type_mismatches],
+            "merged_nodes": [asdict(m) for m in self.merged_nodes],
             "relation_misses": [asdict(r) for r in self.relation_misses],
             "relation_false_positives": [asdict(r) for r in self.relation_false_positives],
         }
@@ -565,6 +578,7 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
     entity_misses: list[EntityRef] = []
     entity_fps: list[EntityRef] = []
     mismatches: list[TypeMismatch] = []
+    merged_nodes: list[MergedNode] = []
     relation_misses: list[RelationRef] = []
     relation_fps: list[RelationRef] = []
 
@@ -596,9 +610,14 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
             return shared
 
         pairs = {iri: gold_matches(iri) for iri in node_iris}
-        untyped = _assign([(n, iri, g) for iri, m in pairs.items() for g, n in m.items()])
+
+        def closeness(iri: str, g: int, shared: int) -> int:
+            """Shared forms, and a half point more when the node's label is one of the gold forms."""
+            return 2 * shared + (normalize_form(nodes[iri].label) in gold.entities[g].forms)
+
+        untyped = _assign([(closeness(iri, g, n), iri, g) for iri, m in pairs.items() for g, n in m.items()])
         typed = _assign([
-            (n, iri, g)
+            (closeness(iri, g, n), iri, g)
             for iri, m in pairs.items() for g, n in m.items() if _type_ok(nodes[iri].type, gold.entities[g])
         ])
         n_pred, n_gold = len(node_iris), len(gold.entities)
@@ -610,6 +629,11 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
             gold=len(matched_gold_any),
             merged=sum(1 for m in pairs.values() if len(m) >= 2),
         )
+        for iri, m in pairs.items():
+            if len(m) >= 2:
+                merged_nodes.append(MergedNode(
+                    name, nodes[iri].key, nodes[iri].label, tuple(gold.entities[g].name for g in sorted(m)),
+                ))
         for t in ENTITY_TYPES:
             per_type[t].add(Score(
                 predicted=sum(1 for n in nodes.values() if n.type == t),
@@ -708,6 +732,7 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
         entity=entity, entity_typed=entity_typed, per_type=per_type, dup=dup,
         relation=relation, per_predicate=per_predicate,
         entity_misses=entity_misses, entity_false_positives=entity_fps, type_mismatches=mismatches,
+        merged_nodes=merged_nodes,
         relation_misses=relation_misses, relation_false_positives=relation_fps,
     )
 
@@ -776,6 +801,9 @@ def report_renderables(report: EvalReport, show: int = 0) -> list[Any]:
             f"[{e.part}] {e.name} ({e.type or 'no type'}; node {e.key}; mentionCount {e.count})"
             for e in report.entity_false_positives[:show]
         ], len(report.entity_false_positives)))
+        out.append(listing("Over-merged nodes (match 2+ gold entities)", [
+            f"[{m.part}] node {m.node} ({m.label}) = {' + '.join(m.gold)}" for m in report.merged_nodes[:show]
+        ], len(report.merged_nodes)))
         out.append(listing("Wrong types (found, but typed match fails)", [
             f"[{m.part}] {m.gold_name}: gold {m.gold_type}"
             + (f" (alt {', '.join(m.alt_types)})" if m.alt_types else "")

@@ -29,6 +29,7 @@ def build(
         TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
         TimeElapsedColumn(), console=console, transient=True,
         auto_refresh=False,  # no refresh thread: parallel extraction may fork worker processes
+        disable=not console.is_terminal,  # a bar in a log or pipe is noise (and a stray blank line)
     ) as bar:
         task = bar.add_task("", total=None)
 

@@ -4,7 +4,7 @@ Rule names (recorded with every fact): ``byline`` (in extract/__init__),
 ``bio-affiliation``, ``org-title-person``, ``affiliation-verb``,
 ``possessive-developer``, ``verb-developer``, ``passive-developer``,
 ``copula-developer``, ``based-on``, ``based-on-modifier``, ``integrated-into``,
-``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``,
+``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``, ``passive-adoption``,
 ``org-part``. Every rule yields facts between mentions; the caller keeps only
 facts whose ends have the types the ontology allows.
 """
@@ -20,12 +20,12 @@ from aikg.extract.rules import RuleSet
 MAKERS = ("Organization", "Person")
 MADE = ("Model", "Tool", "Technology")
 BUILDS = ("Model", "Tool")
-COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|and|或)\s*$")
+COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|或)\s*$")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
 MAX_CUE_GAP = 10  # characters between a cue word and its first object
 OWNERSHIP = {"旗下的", "旗下", "下属的", "下属", "孵化的", "旗下的子公司", "的子公司"}
 ROLE_WORDS = re.compile(
-    r"教授|副教授|助理教授|研究员|科学家|工程师|负责人|创始人|联合创始人|CEO|CTO|总监|经理|主任|院长|所长|架构师|顾问|"
+    r"教授|副教授|助理教授|研究员|科学家|工程师|负责人|创始人|联合创始人|CEO|CTO|总监|经理|项目经理|主任|院长|所长|架构师|顾问|"
     r"读博|攻读|就读|任职|工作|工作过|实习|访问学者|博士后|学生|成员|员工"
 )
 
@@ -85,6 +85,7 @@ def sentence_facts(text: str, mentions: list[Candidate], rules: RuleSet, bio_per
             facts += _cue_relation(text, inside, start, end, rules, "uses", "usesTechnology", BUILDS + ("Organization",), ("Technology",), carried)
             facts += _integrated_into(text, inside, start, end, rules)
             facts += _foundation(text, inside, start, end, carried)
+            facts += _passive_adoption(text, inside, start, end, rules)
             facts += _affiliation_verb(text, inside, start, end)
         previous = inside
     if bio_person is not None:
@@ -324,6 +325,26 @@ def _foundation(text: str, inside: list[Candidate], start: int, end: int, carrie
     return facts
 
 
+def _passive_adoption(text: str, inside: list[Candidate], start: int, end: int, rules: RuleSet) -> list[RawFact]:
+    """'Y 已被 A、B 等框架采用/集成/支持' → A, B usesTechnology (or basedOn) Y."""
+    facts = []
+    uses = rules.cue_pattern("uses")
+    for passive in re.finditer(r"被", text[start:end]):
+        p = start + passive.start()
+        things = [m for m in inside if m.end <= p]
+        agents = [m for m in inside if m.start > p]
+        if not things or not agents or len(text[things[-1].end:p].strip()) > 4 or len(text[p + 1:agents[0].start].strip()) > 2:
+            continue
+        group = _group(inside, inside.index(agents[0]), text, 1)
+        verb = re.match(r"[^，。；,;]{0,10}?(集成|接入|内置|" + uses.pattern + ")", text[group[-1].end:end])
+        if not verb:
+            continue
+        thing = things[-1]
+        predicate = "usesTechnology" if thing.type == "Technology" else "basedOn"
+        facts.extend(RawFact(agent, predicate, thing, "passive-adoption") for agent in group if agent.type in BUILDS + ("Organization",))
+    return facts
+
+
 def _integrated_into(text: str, inside: list[Candidate], start: int, end: int, rules: RuleSet) -> list[RawFact]:
     """'<model> 被集成到/接入 <tool>、<tool>' → the tools are basedOn the model."""
     facts = []
@@ -389,7 +410,8 @@ def _bio_affiliations(text: str, mentions: list[Candidate], person: Candidate, r
         coordinated = index > 0 and COORDINATION.match(text[orgs[index - 1].end:mention.start])
         if before.endswith(blockers) and not coordinated:
             continue
-        if honours.match(text[mention.end:mention.end + 12].lstrip()):
+        honour = honours.match(text[mention.end:mention.end + 12].lstrip())
+        if honour and not ROLE_WORDS.search(text[mention.end:mention.end + 16].lstrip()[honour.end():][:6]):
             continue  # "微软最有价值专家（MVP）", "X 中文社区" are honours and hobbies, not employers
         facts.append(RawFact(person, "affiliatedWith", mention, "bio-affiliation"))
     return facts

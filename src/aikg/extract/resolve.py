@@ -40,9 +40,12 @@ class Resolver:
             for alias in entry.aliases:
                 self.alias_index.setdefault(normalize(alias), entry.id)
         self.parent: dict[str, str] = {}  # union-find over provisional keys: "X（Y）" aliases
+        self.heads: dict[str, str] = {}  # root key → the written-out name its aliases abbreviate
         self.type_votes: dict[str, Counter] = defaultdict(Counter)
         self.forms: dict[str, Counter] = defaultdict(Counter)
         self.reasons: dict[str, set[str]] = defaultdict(set)
+        self.strong_votes: dict[str, Counter] = defaultdict(Counter)
+        self._splits: dict[str, list[str]] | None = None
 
     def raw_key(self, cand: Candidate) -> str:
         """Key of a mention by itself: 'lex:<id>' or 'new:<normalized form>'."""
@@ -59,8 +62,25 @@ class Resolver:
         return key
 
     def key(self, cand: Candidate) -> str:
-        """The entity key of a mention, after merging written-out aliases."""
-        return self._find(self.raw_key(cand))
+        """The entity key of a mention, after merging written-out aliases.
+
+        A new name that strong rules read as two types ("Mamba" the architecture in
+        one article, a product "Mamba" in another) stays two entities, one per type.
+        """
+        key = self._find(self.raw_key(cand))
+        types = self._split_types().get(key)
+        if types:
+            return f"{key}#{cand.type if cand.type in types else types[0]}"
+        return key
+
+    def _split_types(self) -> dict[str, list[str]]:
+        if self._splits is None:
+            self._splits = {}
+            for key, votes in self.strong_votes.items():
+                strong = sorted(t for t, v in votes.items() if v >= 2)
+                if key.startswith("new:") and len(strong) > 1:
+                    self._splits[key] = sorted(strong, key=lambda t: (-votes[t], t))
+        return self._splits
 
     def link(self, alias: Candidate, head: Candidate) -> None:
         """Merge an alias written as "head（alias）" into its head; a lexicon entry stays the root."""
@@ -69,11 +89,16 @@ class Resolver:
             return
         child, root = (h, a) if a.startswith("lex:") else (a, h)
         self.parent[child] = root
+        self.heads.setdefault(root, head.text)
         self.reasons[root].add(f"{alias.text!r} is written as an alias of {head.text!r} in parentheses")
 
-    def add(self, cand: Candidate) -> str:
-        key = self.key(cand)
-        self.forms[key][cand.text] += 1
+    def add(self, cand: Candidate) -> None:
+        """Count one mention: its surface form, its type vote, why it lands on its key."""
+        key = self._find(self.raw_key(cand))
+        self._splits = None
+        if cand.priority >= 3:
+            self.strong_votes[key][cand.type] += 1
+        self.forms[key][(cand.text, cand.type)] += 1
         self.type_votes[key][cand.type] += cand.priority
         if cand.key:
             self.reasons[key].add(f"lexicon alias {cand.text!r}")
@@ -81,23 +106,33 @@ class Resolver:
             self.reasons[key].add(f"normalized form of {cand.text!r} equals a lexicon alias ({cand.rule})")
         else:
             self.reasons[key].add(f"normalized form {key[4:]!r} ({cand.rule})")
-        return key
 
     def entities(self) -> dict[str, Entity]:
-        """Final entities by provisional key; ids unique and stable for the same input."""
+        """Final entities by entity key; ids unique and stable for the same input."""
+        groups: dict[str, Counter] = defaultdict(Counter)  # entity key → surface form counts
+        roots: dict[str, str] = {}
+        splits = self._split_types()
+        for key, forms in self.forms.items():
+            for (text, etype), count in forms.items():
+                final = key
+                if key in splits:
+                    final = f"{key}#{etype if etype in splits[key] else splits[key][0]}"
+                groups[final][text] += count
+                roots[final] = key
         result: dict[str, Entity] = {}
         used = set(self.entries)
-        for key in sorted(self.forms):
-            forms = self.forms[key]
-            if key.startswith("lex:"):
-                entry = self.entries[key[4:]]
+        for key in sorted(groups):
+            forms, root = groups[key], roots[key]
+            if root.startswith("lex:"):
+                entry = self.entries[root[4:]]
                 entity = Entity(
                     id=entry.id, type=entry.type, name=entry.name, alt_types=entry.alt_types, wikidata=entry.wikidata
                 )
             else:
-                name = sorted(forms.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0][0]
-                votes = self.type_votes[key]
-                etype = sorted(votes.items(), key=lambda item: (-item[1], item[0]))[0][0]
+                name = self.heads.get(root) or sorted(forms.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))[0][0]
+                etype = key.rsplit("#", 1)[1] if "#" in key else sorted(
+                    self.type_votes[root].items(), key=lambda item: (-item[1], item[0])
+                )[0][0]
                 ident = slug(name)
                 if ident in used:
                     ident = f"{ident}-{etype.lower()}"
@@ -106,6 +141,8 @@ class Resolver:
                 used.add(ident)
                 entity = Entity(id=ident, type=etype, name=name)
             entity.aliases = set(forms) - {entity.name}
-            entity.merged_by = set(self.reasons[key])
+            entity.merged_by = set(self.reasons[root])
+            if root in splits:
+                entity.merged_by.add(f"kept apart from the {'/'.join(t for t in splits[root] if t != entity.type)} of the same name by type")
             result[key] = entity
         return result

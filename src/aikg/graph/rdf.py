@@ -50,6 +50,8 @@ def to_graph(extraction: Extraction) -> Graph:
         if entity.wikidata:
             add((node, SKOS.exactMatch, WD[entity.wikidata]))
         add((node, AIKG.mentionCount, _int(entity.mention_count)))
+        for reason in entity.merged_by:
+            add((node, AIKG.mergedBecause, Literal(reason)))
         for article_key in entity.articles:
             add((article_iri(article_key), AIKG.mentions, node))
     sources = {doc.slug: doc.path for doc in extraction.documents}

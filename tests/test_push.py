@@ -214,3 +214,27 @@ def test_remote_run_refuses_hostile_bindings_and_keeps_the_store(oxigraph: str, 
     with pytest.raises(AikgError, match="no variable"):
         remote_run(oxigraph + "/query", query.sparql, {"nope": "x"})
     assert _remote_count(oxigraph) == before
+
+
+def test_cli_query_endpoint_prints_what_the_local_query_prints(oxigraph: str, mini_copy: Path, tmp_path: Path):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    aikg = [sys.executable, "-m", "aikg"]
+    pushed = subprocess.run([*aikg, "push", "-e", oxigraph, "--graph", GRAPH_IRI, "--from", str(mini_copy)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert pushed.returncode == 0, pushed.stderr
+    for args in (["developer-of", "--bind", "name=Qwen"], ["entity-aliases"], ["most-mentioned-entities", "-f", "tsv"]):
+        local = subprocess.run([*aikg, "query", *args, "--graph", str(mini_copy), "-f", "json"] if "-f" not in args
+                               else [*aikg, "query", *args, "--graph", str(mini_copy)],
+                               capture_output=True, text=True, env=env, timeout=120)
+        remote = subprocess.run([*aikg, "query", *args, "--endpoint", oxigraph + "/query", "--remote-graph", GRAPH_IRI]
+                                + ([] if "-f" in args else ["-f", "json"]),
+                                capture_output=True, text=True, env=env, timeout=120)
+        assert local.returncode == remote.returncode == 0, (local.stderr, remote.stderr)
+        assert remote.stdout == local.stdout and local.stdout.strip()
+    hostile = subprocess.run([*aikg, "query", "entity-aliases", "--bind", 'name=x" } ; DROP ALL ; #', "-e", oxigraph + "/query",
+                              "--remote-graph", GRAPH_IRI, "-f", "csv"], capture_output=True, text=True, env=env, timeout=120)
+    assert hostile.returncode == 0 and hostile.stdout.strip().count("\n") == 0, hostile.stderr
+    assert _remote_count(oxigraph, GRAPH_IRI) == len(open_store(mini_copy))
+    refused = subprocess.run([*aikg, "query", "entity-aliases", "-e", f"http://127.0.0.1:{free_port()}/query"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert refused.returncode == 2 and refused.stderr.startswith("aikg: error: ") and len(refused.stderr.splitlines()) == 1

@@ -38,6 +38,13 @@ def query_command(
     ),
     limit: int = typer.Option(1000, "--limit", "-n", min=1, help="Print at most N rows; a note says when there were more."),
     timeout: float = typer.Option(30.0, "--timeout", "-t", min=0.01, help="Give up on a query after this many seconds."),
+    endpoint: str = typer.Option(
+        None, "--endpoint", "-e", metavar="URL",
+        help="Ask a remote SPARQL endpoint instead of the local graph (Oxigraph: http://host:7878/query; see docs/serving.md).",
+    ),
+    remote_graph: str = typer.Option(
+        None, "--remote-graph", metavar="IRI", help="With --endpoint: the named graph `aikg push --graph IRI` wrote (sent as default-graph-uri).",
+    ),
 ) -> None:
     """Run a named query, a .rq file or --sparql text against the graph; print the rows."""
     from aikg.errors import AikgError
@@ -46,7 +53,14 @@ def query_command(
     if (query is None) == (sparql is None):
         raise AikgError("give either a query NAME|FILE or --sparql TEXT (not both)")
     text = sparql if sparql is not None else load_query(query).sparql
-    result = run(graph, text, parse_bind_options(bind or []), limit=limit, timeout=timeout)
+    if endpoint:
+        from aikg.push import remote_run
+
+        result = remote_run(endpoint, text, parse_bind_options(bind or []), graph_iri=remote_graph, limit=limit, timeout=timeout)
+    elif remote_graph:
+        raise AikgError("--remote-graph needs --endpoint")
+    else:
+        result = run(graph, text, parse_bind_options(bind or []), limit=limit, timeout=timeout)
     sys.stdout.write(format_result(result, fmt.value))
     if result.capped and fmt is not Format.table:
         print(f"aikg: note: output capped at {limit} rows (use --limit)", file=sys.stderr)

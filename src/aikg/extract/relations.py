@@ -128,10 +128,17 @@ def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Ra
         if left.type not in MAKERS or right.type not in MADE:
             continue
         between = _between(text, left, right).lstrip("：:").strip()
-        adjacent = between == "" and left.type == "Organization" and right.type in BUILDS
+        # "英伟达的 GPU" is a class of hardware, not a product: techniques need "提出的"
+        if right.type == "Technology" and not between.endswith(("提出的", "发明的")):
+            continue
+        # "Meta Llama 3", "谷歌 Vertex AI"; but not "IEEE ICST 2019" or "CCF TF"
+        adjacent = between == "" and left.type == "Organization" and (right.type == "Model" or (right.type == "Tool" and right.key))
         described = descriptor.fullmatch(between) is not None
         if between in words or adjacent or described:
-            for made in _group(mentions, index + 1, text, 1):
+            for position, made in enumerate(_group(mentions, index + 1, text, 1)):
+                # "OpenAI 的 Codex 和 GitHub 的 Copilot": GitHub starts a possessive of its own
+                if position and re.match(r"\s*的", text[made.end:]):
+                    break
                 if made.type in MADE:
                     facts.append(RawFact(made, "developedBy", left, "possessive-developer"))
     return facts
@@ -234,7 +241,7 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
             continue
         makers = [m for m in _group(inside, last, text, -1) if m.type in MAKERS]
         for made in _group(inside, inside.index(first), text, 1):
-            if made.type in MADE:
+            if made.type in MADE and not _modifier_technology(text, made, rules):
                 facts.extend(RawFact(made, "developedBy", m, "verb-developer") for m in makers)
     for passive in re.finditer(r"由", text[start:end]):
         p = start + passive.start()
@@ -250,6 +257,16 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
             pairs = [(made[-1], maker) for maker in maker_group]
         facts.extend(RawFact(m, "developedBy", maker, "passive-developer") for m, maker in pairs)
     return facts
+
+
+def _modifier_technology(text: str, mention: Candidate, rules: RuleSet) -> bool:
+    """A technique named only as a modifier: "机器学习加速器", "知识图谱平台" (not "Transformer 架构")."""
+    if mention.type != "Technology":
+        return False
+    after = text[mention.end:mention.end + 6].lstrip(" \u00a0")
+    if not after or not re.match(r"[\u4e00-\u9fff]", after) or after.startswith(("的", "、", "和", "与", "及", "等")):
+        return False
+    return not any(after.startswith(cue) for cue in rules.latin_cues["Technology"])
 
 
 def _cue_relation(
@@ -284,7 +301,8 @@ def _cue_relation(
         ]
         if modifier and not before:
             subjects, how = [modifier[0]], rule + "-modifier"
-        elif before:
+        elif before and not (inside[before[-1]].type == "Organization" and len(text[inside[before[-1]].end:cue.start()].strip()) > 4):
+            # an organization far from the cue is where the work came from, not what uses the technique
             subjects, how = [m for m in _group(inside, before[-1], text, -1) if m.type in subject_types], rule
         elif any(c.type in subject_types for c in carried):
             subjects, how = [next(c for c in carried if c.type in subject_types)], rule
@@ -410,6 +428,9 @@ def _bio_affiliations(text: str, mentions: list[Candidate], person: Candidate, r
         coordinated = index > 0 and COORDINATION.match(text[orgs[index - 1].end:mention.start])
         if before.endswith(blockers) and not coordinated:
             continue
+        clause_after = re.split(r"[，,；;。、]", text[mention.end:mention.end + 24], maxsplit=1)[0]
+        if "奖" in clause_after:
+            continue  # "曾获 ACM 中国优秀博士学位论文奖": an award, not an employer
         honour = honours.match(text[mention.end:mention.end + 12].lstrip())
         if honour and not ROLE_WORDS.search(text[mention.end:mention.end + 16].lstrip()[honour.end():][:6]):
             continue  # "微软最有价值专家（MVP）", "X 中文社区" are honours and hobbies, not employers

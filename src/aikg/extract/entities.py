@@ -133,8 +133,12 @@ def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate]
             if masked[tok_end:cursor].strip(" \u00a0") or "\x00" in masked[tok_start:tok_end]:
                 break
             word = tok_text.strip()
-            if not word or word in rules.org_boundaries or word.endswith(FUNCTION_CHARS):
+            if not word or word in rules.org_boundaries or word.endswith(FUNCTION_CHARS) or (
+                word in rules.org_suffixes and word not in rules.org_weak_suffixes
+            ):
                 break
+            if re.search(r"\d", word):
+                break  # "10 亿美金公司", "2001 年德州大学": a number is no part of a name
             if pieces and len(word) > 2 and word.endswith(rules.org_suffixes):
                 break  # "上海交通大学 IPADS 实验室": the parent is its own name
             if not (_CJK_CHAR.search(word) or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.&\-]*", word)):
@@ -201,8 +205,11 @@ def latin_candidates(
         if normalize(name) in rules.stop_forms or not re.search(r"[A-Za-z]", name):
             continue
         etype, rule = _cue_type(masked, start, end, rules), "latin-cue"
-        if etype is None and any(name.endswith(" " + s) or name == s for s in rules.org_latin_suffixes):
+        title_case = all(w[:1].isupper() or w[:1].isdigit() for w in name.split())
+        if etype is None and title_case and any(name.endswith(" " + s) or name == s for s in rules.org_latin_suffixes):
             etype, rule = "Organization", "org-latin"
+        if re.fullmatch(r"[A-Z]{1,2}", name) or not (title_case or re.search(r"[A-Z0-9]", name)):
+            continue  # "QA", "TF"; "scaling 模型": too short or plain English
         prefix = _known_prefix(name, prefix_matcher, entries)
         if prefix is not None and prefix.type in ("Model", "Tool"):
             # "Qwen2.5-Coder" extends a known model: same type, new thing
@@ -242,7 +249,7 @@ BARE_SHAPES = re.compile(
     r"[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*"  # camelCase inside: LangChain, vLLM, KTransformers
     r"|[A-Z][A-Z0-9]{2,7}"  # acronyms: MLIR, ONNX, RK3588
     r"|[A-Za-z]+[0-9][A-Za-z0-9]*"  # letters with digits: Books3, A18
-    r"|[A-Z][a-z]{3,}"  # a capitalized word: Runway, Dolma
+    r"|[A-Z][a-z]{3,}"  # a capitalized word: Runway, Dolma (common English words are in the stoplist)
 )
 
 
@@ -259,8 +266,8 @@ def _bare_name_ok(name: str, text: str, start: int, end: int, rules: RuleSet) ->
         return bool(BARE_SHAPES.fullmatch(word) or (index and re.fullmatch(r"[A-Z][A-Za-z0-9]*|\d+(\.\d+)*", word)))
 
     shaped = all(shaped_word(i, w) for i, w in enumerate(words))
-    if not shaped or any(normalize(w) in rules.stop_forms for w in words[:1]):
-        return False
+    if not shaped or any(normalize(w.split("-")[0]) in rules.stop_forms for w in words[:1]):
+        return False  # "ISCA-2015": a conference and its year
     before = text[max(0, start - 3):start]
     after = text[end:end + 3]
     return bool(_CJK_CHAR.search(before) or _CJK_CHAR.search(after))
@@ -313,6 +320,13 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-verb"))
         elif match.group(0).split()[0] in rules.given_names and not any(after.startswith(c) for cues in rules.latin_cues.values() for c in cues):
             found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-given-name"))
+    # a lone Western given name in Chinese prose: "应用: Charles / 视频PPT提取"
+    for match in re.finditer(r"(?<![A-Za-z])[A-Z][a-z]{2,}(?![A-Za-z])", masked):
+        name = match.group(0)
+        around = masked[max(0, match.start() - 3):match.start()] + masked[match.end():match.end() + 3]
+        neighbours = masked[max(0, match.start() - 2):match.start()] + masked[match.end():match.end() + 2]
+        if name in rules.given_names and _CJK_CHAR.search(around) and not re.search(r"[A-Za-z]", neighbours):
+            found.append(Candidate(match.start(), match.end(), name, "Person", "person-given-name"))
     # a three-character word jieba does not know, opening with a surname: "林晓岚", "陈天奇"
     for tok_start, tok_end, tok_text in tokens:
         if (
@@ -405,6 +419,8 @@ def abbreviation_candidates(text: str, tokens: list[Token], taken: list[Candidat
         if not pieces or end - pieces[0][0] < 3:
             continue
         head = text[pieces[0][0]:end]
+        if normalize(head) in rules.stop_forms:
+            continue
         if head.endswith(rules.org_suffixes):
             etype = "Organization"
         elif head.endswith(rules.technology_heads):

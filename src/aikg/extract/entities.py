@@ -137,7 +137,7 @@ def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate]
                 word in rules.org_suffixes and word not in rules.org_weak_suffixes
             ):
                 break
-            if re.search(r"\d", word):
+            if re.search(r"[\d亿万千百]", word):
                 break  # "10 亿美金公司", "2001 年德州大学": a number is no part of a name
             if pieces and len(word) > 2 and word.endswith(rules.org_suffixes):
                 break  # "上海交通大学 IPADS 实验室": the parent is its own name

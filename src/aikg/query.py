@@ -249,8 +249,9 @@ def load_graph(graph_dir: Path | str, *, ontology: bool = True):
 # --- running ---------------------------------------------------------------------
 
 
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
+def _one_line(err: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _walk(node, found: set, names: set) -> None:
@@ -353,7 +354,10 @@ def run(
         raise AikgError(f"timeout must be positive (got {timeout})")
     from aikg.store import run_query  # the persisted pyoxigraph store: no Turtle parsing, no rdflib
 
-    stored = run_query(graph_dir, sparql, bind, limit=limit, timeout=timeout)
+    try:
+        stored = run_query(graph_dir, sparql, bind, limit=limit, timeout=timeout)
+    except AikgError as err:  # Oxigraph's parse errors span several lines
+        raise AikgError(_one_line(err)) from None
     if stored is not None:
         return stored
     prepared, variables = prepare(sparql)

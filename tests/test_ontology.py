@@ -306,3 +306,9 @@ def test_synthetic_generator_makes_a_conforming_graph_of_about_20k_triples(large
 
 def test_synthetic_graph_is_deterministic():
     assert set(synthetic_graph(50, 60, 4)) == set(synthetic_graph(50, 60, 4))
+
+
+def test_committed_real_graph_conforms(repo_root):
+    graph = rdflib.Graph().parse(repo_root / "extracted" / "graph.ttl", format="turtle")
+    conforms, report = validate(graph)
+    assert conforms, report[:2000]

@@ -493,3 +493,14 @@ def test_user_errors_exit_2_with_one_line_and_no_traceback(mini_dir, args, messa
     assert done.stderr.startswith("aikg: error: ") and message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+# --- the committed build of the bundled report ----------------------------------------
+
+
+@pytest.mark.parametrize("named", QUERIES, ids=lambda q: q.name)
+def test_every_named_query_answers_on_the_real_graph(named, repo_root, monkeypatch):
+    """extracted/graph.ttl is committed: each question must have an answer there (fast store engine)."""
+    monkeypatch.setenv("AIKG_QUERY_ENGINE", "store")
+    result = run(repo_root / "extracted", named.name)
+    assert result.rows and engine_of(result) == "store"

@@ -297,9 +297,8 @@ def prepare(sparql: str):
     return prepared, sorted(v for v in found if not v.startswith("_"))
 
 
-def _evaluate(graph_dir: Path | str, prepared, bindings: dict, limit: int, box: dict, cancel: threading.Event) -> None:
-    """The backend: evaluate ``prepared`` with rdflib and put a QueryResult in ``box``."""
-    graph = box["graph"]
+def _evaluate(graph, prepared, bindings: dict, limit: int, box: dict, cancel: threading.Event) -> None:
+    """The rdflib engine: evaluate ``prepared`` on ``graph`` and put a QueryResult in ``box``."""
     result = graph.query(prepared, initBindings=bindings)
     kind = result.type
     if kind == "ASK":
@@ -368,12 +367,13 @@ def run(
             known = ", ".join(f"?{v}" for v in variables) or "none"
             raise AikgError(f"the query has no variable ?{name} to bind (its variables: {known})")
         bindings[name] = parse_bind_value(value)
-    box: dict[str, Any] = {"graph": load_graph(graph_dir)}
+    graph = load_graph(graph_dir)
+    box: dict[str, Any] = {}
     cancel = threading.Event()
 
     def work() -> None:
         try:
-            _evaluate(graph_dir, prepared, bindings, limit, box, cancel)
+            _evaluate(graph, prepared, bindings, limit, box, cancel)
         except _Cancelled:
             pass
         except Exception as err:  # noqa: BLE001 - reported to the caller below

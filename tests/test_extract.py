@@ -202,3 +202,14 @@ def test_unseen_article_byline_bio_and_echo(tmp_path: Path):
     assert ("Fluxora", "basedOn", "PyTorch") in facts_found
     for mention in extraction.mentions:
         assert path.read_text(encoding="utf-8")[mention.start:mention.end] == mention.text
+
+
+def test_a_sentence_opening_with_a_pronoun_refers_to_the_previous_topic(tmp_path: Path):
+    path = tmp_path / "pronoun.md"
+    path.write_text("# t\n\nFluxora 框架由星河科技开发。它基于 PyTorch 构建。\n", encoding="utf-8")
+    extraction = extract(read_corpus([path]))
+    names = {e.id: e.name for e in extraction.entities.values()}
+    found = {(names[r.subject], r.predicate, names.get(r.object, r.object)) for r in extraction.relations}
+    assert ("Fluxora", "basedOn", "PyTorch") in found
+    [based] = [r for r in extraction.relations if r.predicate == "basedOn"]
+    assert based.evidence == "它基于 PyTorch 构建。"

@@ -10,7 +10,7 @@ from aikg import paths
 from aikg.corpus import split_sentences
 from aikg.extract.entities import Candidate, parenthetical_aliases
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
-from aikg.extract.relations import RawFact, sentence_facts
+from aikg.extract.relations import RawFact, antecedent, sentence_facts
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
 from aikg.records import Article, Document, Entity, Extraction, Mention, Relation, Sentence
@@ -90,6 +90,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None) -> Docume
 
     result = DocumentResult(document=doc, articles=articles)
     bio_person: Candidate | None = None
+    previous: tuple[str, list[Candidate]] | None = None
     for (article, sentence), mentions in zip(sentences, found):
         if not sentence.in_bio:
             bio_person = None
@@ -102,7 +103,10 @@ def extract_document(doc: Document, articles: list[Article], nlp=None) -> Docume
         aliases = parenthetical_aliases(sentence.text, mentions)
         alias_ids = {id(alias) for alias, _ in aliases}
         heads = [m for m in mentions if id(m) not in alias_ids]  # "X（Y）" is one participant
-        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None)
+        same_article = previous is not None and previous[0] == article.id
+        referent = antecedent(previous[1], sentence.text) if same_article else None
+        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent)
+        previous = (article.id, heads)
         result.sentences.append(SentenceResult(sentence, mentions, facts, aliases))
     return result
 

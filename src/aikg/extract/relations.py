@@ -67,8 +67,33 @@ def _group(mentions: list[Candidate], index: int, text: str, step: int) -> list[
     return group
 
 
-def sentence_facts(text: str, mentions: list[Candidate], rules: RuleSet, bio_person: Candidate | None = None) -> list[RawFact]:
-    """Every fact the rules find in one sentence (mentions sorted by start, offsets relative)."""
+PRONOUN = re.compile(
+    r"\s*(?:它们?|其|该(?:模型|框架|工具|项目|系列|平台|库|系统|产品|引擎|数据集)|这一(?:模型|框架|工具|项目|系列|平台|系统)|"
+    r"这个(?:模型|框架|工具|项目|平台|系统)|此(?:模型|框架|工具|项目)|后者|前者)"
+)
+
+
+def antecedent(previous: list[Candidate], text: str) -> Candidate | None:
+    """What a sentence opening with a pronoun refers to: the previous sentence's first model or tool
+    ("后者": its last)."""
+    match = PRONOUN.match(text)
+    built = [m for m in previous if m.type in BUILDS]
+    if not match or not built:
+        return None
+    return built[-1] if match.group(0).strip() == "后者" else built[0]
+
+
+def sentence_facts(
+    text: str,
+    mentions: list[Candidate],
+    rules: RuleSet,
+    bio_person: Candidate | None = None,
+    referent: Candidate | None = None,
+) -> list[RawFact]:
+    """Every fact the rules find in one sentence (mentions sorted by start, offsets relative).
+
+    ``referent`` is what a sentence-opening pronoun ("它基于…", "后者…") stands for.
+    """
     facts: list[RawFact] = []
     facts += _possessive(text, mentions, rules)
     facts += _org_parts(text, mentions, rules)
@@ -79,6 +104,8 @@ def sentence_facts(text: str, mentions: list[Candidate], rules: RuleSet, bio_per
     for start, end in clauses:
         inside = [m for m in mentions if m.start >= start and m.end <= end]
         carried = _carried_subject(text, mentions, previous, start)
+        if referent is not None and PRONOUN.match(text[start:end]):
+            carried = [referent]
         if inside:
             facts += _verb_developer(text, inside, start, end, rules)
             facts += _cue_relation(text, inside, start, end, rules, "based_on", "basedOn", BUILDS, ("Model", "Tool", "Technology"), carried)

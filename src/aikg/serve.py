@@ -216,13 +216,25 @@ class QueryPool:
         finally:
             if healthy:
                 self._idle.put(worker)
-            else:
+            else:  # kill it now; start its replacement without delaying this answer
                 worker.kill()
-                if not self._closed:
-                    self._idle.put(_Worker(self._context, self.location))
+                threading.Thread(target=self._replace, name="aikg-worker-start", daemon=True).start()
         if reply[0] == "ok":
             return 200, reply[1], reply[2]
         return reply[1], "text/plain", (reply[2] + "\n").encode()
+
+    def _replace(self) -> None:
+        if self._closed:
+            return
+        try:
+            worker = _Worker(self._context, self.location)
+        except AikgError as err:
+            print(f"aikg: serve: {err}", file=sys.stderr)
+            return
+        if self._closed:
+            worker.kill()
+        else:
+            self._idle.put(worker)
 
     def close(self) -> None:
         self._closed = True

@@ -639,6 +639,9 @@ class ExtractionCache:
         self.folder = self.root / self.fingerprint[:24]
         self.hits = 0
         self.misses = 0
+        if self.folder.is_dir():
+            os.utime(self.folder)  # in use: prune() keeps it
+        self.prune()
 
     def key(self, doc, articles) -> str:
         digest = hashlib.sha256()
@@ -662,15 +665,21 @@ class ExtractionCache:
         return result
 
     def put(self, doc, articles, result) -> None:
+        """Keep ``result``; a cache that cannot be written (read-only, full, not a folder) is skipped."""
         import pickle
 
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{self.key(doc, articles)}.pickle"
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
+        except OSError:
+            return
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

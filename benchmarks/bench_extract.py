@@ -45,7 +45,8 @@ def main(sizes=(1, 10, 50), workers=(1,)) -> str:
             rate = result["chars"] / result["seconds"]
             rows.append([
                 f"{copies}x", n, f"{result['chars']:,}", fmt(result["seconds"]), f"{rate / 1000:,.0f}k",
-                fmt(result["seconds"] / base["seconds"] / (copies / sizes[0]), 2), f"{result['peak_mib']:.0f}",
+                fmt(result["seconds"] / base["seconds"] / (copies / sizes[0]), 2),
+                f"{result['peak_mib']:.0f}" + (f" (+ workers {result['child_peak_mib']:.0f} each)" if result["child_peak_mib"] > 1 else ""),
                 fmt(result["peak_mib"] / base["peak_mib"], 2), fmt(result["nlp"]),
             ])
             print(f"  extract {copies}x workers={n}: {result['seconds']:.1f}s", file=sys.stderr)

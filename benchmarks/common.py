@@ -44,10 +44,10 @@ def table(headers: list[str], rows: list[list], title: str | None = None) -> str
 def run_child(code: str, env: dict | None = None, timeout: float = 3600) -> dict:
     """Run Python ``code`` in a fresh interpreter; it prints one JSON object as its last line.
 
-    The child's peak RSS (ru_maxrss of RUSAGE_CHILDREN, in MiB) is added as ``peak_mib``;
-    each call is a new process, so the figure is that child's alone.
+    The child's peak RSS (its own ru_maxrss, in MiB) is added as ``peak_mib``, and the
+    largest peak of its own children (worker processes) as ``child_peak_mib``.
     """
-    wrapper = code + "\nimport resource as _r, json as _j\nprint(_j.dumps({**RESULT, 'peak_mib': _r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    wrapper = code + "\nimport resource as _r, json as _j\nprint(_j.dumps({**RESULT, 'peak_mib': _r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024, 'child_peak_mib': _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
     done = subprocess.run(
         [sys.executable, "-c", wrapper],
         capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}, cwd=REPO,

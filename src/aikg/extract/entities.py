@@ -117,7 +117,7 @@ def word_frequency(word: str) -> int:
 def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
     """'<name>公司/大学/实验室/团队…': extend left over name-like words from the suffix."""
     masked = _mask(text, taken)
-    suffix_re = re.compile("|".join(re.escape(s) for s in rules.org_suffixes))
+    suffix_re = rules.words_pattern("org_suffixes")
     known_before = {c.end: c for c in taken}
     found = []
     for match in suffix_re.finditer(masked):
@@ -278,9 +278,9 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
     masked = _mask(text, taken)
     edges = _boundaries(tokens)
     found = []
-    roles = "|".join(re.escape(r) for r in rules.person_roles_before)
-    titles = "|".join(re.escape(t) for t in rules.person_titles_after)
-    verbs = "|".join(re.escape(v) for v in rules.person_verbs_after)
+    roles = rules.words_pattern("person_roles_before").pattern
+    titles = rules.words_pattern("person_titles_after").pattern
+    verbs = rules.words_pattern("person_verbs_after").pattern
 
     def chinese_name_at(start: int) -> tuple[int, int] | None:
         for length in (3, 2, 4):
@@ -359,7 +359,7 @@ def technology_candidates(text: str, tokens: list[Token], taken: list[Candidate]
     """Chinese technique names ending in a technique word: "稀疏注意力", "投机解码", "张量并行"."""
     masked = _mask(text, taken)
     found = []
-    suffix_re = re.compile("|".join(re.escape(s) for s in rules.technology_suffixes))
+    suffix_re = rules.words_pattern("technology_suffixes")
     for match in suffix_re.finditer(masked):
         start = match.start()
         left = [t for t in tokens if t[1] == start]

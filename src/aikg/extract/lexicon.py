@@ -29,6 +29,7 @@ class LexiconEntry:
     alt_types: tuple[str, ...]
 
 
+@lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
     """One character, NFKC-folded and lower-cased, only when that keeps it one character."""
     folded = unicodedata.normalize("NFKC", ch).lower()

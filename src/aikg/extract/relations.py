@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aikg.extract.entities import Candidate
 from aikg.extract.rules import RuleSet
@@ -146,11 +147,7 @@ def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Ra
     """'阿里巴巴的 Qwen 系列', 'OpenAI 推出的 o1', '谷歌 Vertex AI' → developedBy (to the whole list)."""
     facts = []
     words = set(rules.relations["possessive"])
-    nouns = "|".join(re.escape(c) for t in ("Model", "Tool", "Technology") for c in rules.latin_cues[t])
-    descriptor = re.compile(
-        "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w.endswith("的"))
-        + r")[\u4e00-\u9fffA-Za-z0-9\s]{0,10}(?:" + nouns + ")"
-    )
+    descriptor = _descriptor_pattern(rules)
     for index, (left, right) in enumerate(zip(mentions, mentions[1:])):
         if left.type not in MAKERS or right.type not in MADE:
             continue
@@ -169,6 +166,19 @@ def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Ra
                 if made.type in MADE:
                     facts.append(RawFact(made, "developedBy", left, "possessive-developer"))
     return facts
+
+
+@lru_cache(maxsize=4)
+def _descriptor_pattern(rules: RuleSet) -> re.Pattern:
+    """'<maker> 维护的数学库 <tool>': a possessive word, a few words, a type noun."""
+    nouns = "|".join(re.escape(c) for t in ("Model", "Tool", "Technology") for c in rules.latin_cues[t])
+    possessives = sorted((w for w in rules.relations["possessive"] if w.endswith("的")), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, possessives)) + r")[\u4e00-\u9fffA-Za-z0-9\s]{0,10}(?:" + nouns + ")")
+
+
+@lru_cache(maxsize=4)
+def _tool_nouns(rules: RuleSet) -> re.Pattern:
+    return re.compile(r"\s*(?:" + "|".join(re.escape(c) for c in rules.latin_cues["Tool"]) + ")")
 
 
 def _org_parts(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
@@ -232,9 +242,8 @@ def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFac
         if re.match(r"\s*(?:" + verbs.pattern + r")的", text[maker.end:end]):
             facts.append(RawFact(subject, "developedBy", maker, "copula-developer"))
     # "… 的开源 RAG 引擎": a technology right before the tool noun that ends the clause
-    tool_nouns = "|".join(re.escape(c) for c in rules.latin_cues["Tool"])
     for tech in (m for m in rest if m.type == "Technology"):
-        if re.match(r"\s*(?:" + tool_nouns + r")", text[tech.end:end]) and not rules.cue_pattern("based_on").search(text[start:tech.start]):
+        if _tool_nouns(rules).match(text[tech.end:end]) and not rules.cue_pattern("based_on").search(text[start:tech.start]):
             facts.append(RawFact(subject, "usesTechnology", tech, "is-a-technology-tool"))
     return facts
 

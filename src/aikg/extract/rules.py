@@ -47,10 +47,19 @@ class RuleSet:
         """The relation cue list ``key`` as one regex, longest cue first."""
         return _compiled(self, key)
 
+    def words_pattern(self, field_name: str) -> re.Pattern:
+        """One of the word-list fields (``org_suffixes``, ``person_roles_before``, …) as one regex."""
+        return _compiled_field(self, field_name)
+
 
 @lru_cache(maxsize=64)
 def _compiled(rules: RuleSet, key: str) -> re.Pattern:
     return re.compile(_alternation(list(rules.relations[key])))
+
+
+@lru_cache(maxsize=64)
+def _compiled_field(rules: RuleSet, field_name: str) -> re.Pattern:
+    return re.compile(_alternation(list(getattr(rules, field_name))))
 
 
 @lru_cache(maxsize=4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -43,6 +44,49 @@ def _build_lock(out_dir: Path):
         os.close(fd)
 
 
+def _umask() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_graph(out_dir: Path, data: bytes) -> None:
+    """Write ``out_dir/graph.ttl`` through a temporary file beside it, renamed into place.
+
+    Call with the build lock held: a temporary file of ours already there was left by a
+    killed build (SIGKILL skips every cleanup) and is removed first. The file gets the
+    usual permissions (0666 minus the umask), not mkstemp's private 0600.
+    """
+    target = out_dir / paths.GRAPH_FILE
+    for stale in out_dir.glob(f".{paths.GRAPH_FILE}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{paths.GRAPH_FILE}.", suffix=".tmp", dir=out_dir)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # the rename itself survives a crash of the machine
+        dir_fd = os.open(out_dir, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
 def build(
     inputs: list[Path] | None = None,
     out_dir: Path | None = None,
@@ -65,10 +109,12 @@ def build(
     """
     from aikg.corpus import read_corpus
     from aikg.extract import extract
-    from aikg.graph.rdf import to_graph, turtle_bytes, write_atomic
+    from aikg.graph.rdf import to_graph, turtle_bytes
 
     inputs = inputs or [paths.DEFAULT_CORPUS]
     out_dir = Path(out_dir or paths.DEFAULT_OUT)
+    if out_dir.exists() and not out_dir.is_dir():  # say so before a long extraction, not after
+        raise AikgError(f"{out_dir}: exists and is not a folder; give a folder for graph.ttl")
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -109,8 +155,11 @@ def build(
         if not conforms:
             first = next((line.strip() for line in report.splitlines() if "Message:" in line), "see --debug")
             raise AikgError(f"built graph fails the SHACL shapes ({first}); {out_dir} left unchanged")
-    with _build_lock(out_dir):
-        write_atomic(out_dir / paths.GRAPH_FILE, data)
+    try:
+        with _build_lock(out_dir):
+            _write_graph(out_dir, data)
+    except OSError as err:
+        raise AikgError(f"{out_dir}: cannot write {paths.GRAPH_FILE} ({err.strerror or err}); nothing was changed") from None
     lap("write")
     return BuildReport(
         out_dir=out_dir,

@@ -26,6 +26,12 @@ AUTHOR_SEPARATORS = re.compile(r"[、，,;；]|\s+and\s+|\s*&\s*|\s+和\s+")
 # Sentence ends: Chinese and Latin terminal punctuation, or a line break.
 SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\.(?=\s)|\r?\n")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
+# A run of text without sentence punctuation (a table row, a minified line) is cut into
+# pieces of at most this many characters, after a comma or a space where there is one:
+# the extractor's cost grows much faster than linearly with a sentence's length. Real
+# sentences are far shorter (the longest in the bundled report has 238 characters).
+MAX_SENTENCE = 1000
+SOFT_BREAK = re.compile(r"[，,、：:；;（(\s]")
 
 
 def slugify(text: str) -> str:
@@ -39,31 +45,64 @@ def slugify(text: str) -> str:
 
 def read_document(path: Path, display_path: str | None = None) -> Document:
     """Read one UTF-8 text/Markdown file; refuse what is not text with a clear reason."""
+    display = display_path or path.name
+    _check_name(path, display)
     if not path.exists():
         raise AikgError(f"{path}: no such file")
     if path.is_dir():
         raise AikgError(f"{path}: is a directory (give the files, or use read_corpus)")
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise AikgError(f"{path}: not a regular file (a pipe, socket or device?); give text files")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise AikgError(f"{path}: file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
-    raw = path.read_bytes()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise AikgError(f"{path}: cannot read it ({err.strerror or err})") from None
+    if len(raw) > MAX_FILE_BYTES:  # grew after the size check
+        raise AikgError(f"{path}: file is over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
     text = decode_text(raw, path)
     return Document(
-        path=display_path or path.name,
+        path=display,
         slug=slugify(path.stem),
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
     )
 
 
+def _check_name(path: Path, display: str) -> None:
+    """File names become provenance text (UTF-8): refuse one that is not valid UTF-8."""
+    try:
+        display.encode("utf-8")
+        path.stem.encode("utf-8")
+    except UnicodeEncodeError:
+        raise AikgError(f"{path}: file name is not valid UTF-8; rename the file") from None
+
+
 def decode_text(raw: bytes, path: Path) -> str:
-    """Decode bytes as UTF-8 (UTF-16 with a BOM is accepted too); anything else is refused."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as err:
-            raise AikgError(f"{path}: invalid UTF-16 text ({err.reason} at byte {err.start})") from None
+    """Decode bytes as UTF-8 (UTF-16/32 with a BOM are accepted too); anything else is refused."""
+    if not raw:
+        raise AikgError(f"{path}: file is empty (no text to extract)")
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        encoding = "utf-32"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
     else:
+        encoding = None
+    if encoding:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise AikgError(f"{path}: invalid {encoding.upper()} text ({err.reason} at byte {err.start})") from None
+    else:
+        utf16 = _utf16_without_bom(raw)
+        if utf16:
+            raise AikgError(
+                f"{path}: looks like {utf16} text without a byte-order mark, not UTF-8; "
+                f"convert it with: iconv -f {utf16} -t UTF-8"
+            )
         if b"\x00" in raw[:8192]:
             raise AikgError(f"{path}: looks like a binary file (NUL bytes), not text")
         try:
@@ -72,11 +111,32 @@ def decode_text(raw: bytes, path: Path) -> str:
             hint = " (GBK/GB18030? convert it with: iconv -f GB18030 -t UTF-8)" if _looks_like_gbk(raw) else ""
             raise AikgError(f"{path}: not UTF-8 text: invalid byte at offset {err.start}{hint}") from None
     if not text.strip():
-        raise AikgError(f"{path}: file is empty (no text to extract)")
+        raise AikgError(f"{path}: file is empty (only whitespace, no text to extract)")
     control = sum(1 for ch in text[:65536] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f\v")
     if control > max(8, len(text[:65536]) // 100):
         raise AikgError(f"{path}: looks like a binary file ({control} control characters), not text")
     return text
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """"UTF-16LE"/"UTF-16BE" when the bytes read as text in that encoding (ASCII characters
+    put their NUL byte on one side of every pair); None otherwise (binary data has NULs on both)."""
+    sample = raw[:8192]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0 and odd >= 4 * even:
+        encoding = "UTF-16LE"
+    elif even > 0 and even >= 4 * odd:
+        encoding = "UTF-16BE"
+    else:
+        return None
+    try:
+        text = sample[: len(sample) // 2 * 2].decode(encoding.lower(), errors="replace")
+    except UnicodeDecodeError:
+        return None
+    textual = sum(1 for ch in text if ch in "\r\n\t" or unicodedata.category(ch)[0] in "LNPZS")
+    return encoding if textual >= 0.95 * len(text) else None
 
 
 def _looks_like_gbk(raw: bytes) -> bool:
@@ -181,8 +241,11 @@ def split_articles(doc: Document) -> list[Article]:
             if not body.strip() or _is_container_part(text, marker.end(), end, bylines):
                 continue
             title = marker.group(0).strip().strip("<>").strip()
+            part_id = f"P{marker.group('num')}"
+            if any(a.id == part_id for a in articles):  # a part number used twice: ids are IRIs, keep them apart
+                part_id += f"-{1 + sum(1 for a in articles if a.id == part_id or a.id.startswith(part_id + '-'))}"
             articles.append(
-                Article(id=f"P{marker.group('num')}", doc_slug=doc.slug, title=title, authors=(), start=start, end=end)
+                Article(id=part_id, doc_slug=doc.slug, title=title, authors=(), start=start, end=end)
             )
             continue
         match, title_span = payload  # type: ignore[misc]
@@ -256,6 +319,15 @@ def split_sentences(doc: Document, article: Article) -> list[Sentence]:
     bio_start = article.bio[0] if article.bio else None
 
     def emit(start: int, end: int) -> None:
+        while end - start > MAX_SENTENCE:
+            limit = start + MAX_SENTENCE
+            breaks = [m.end() for m in SOFT_BREAK.finditer(text, limit - MAX_SENTENCE // 5, limit)]
+            cut = breaks[-1] if breaks else limit
+            emit_one(start, cut)
+            start = cut
+        emit_one(start, end)
+
+    def emit_one(start: int, end: int) -> None:
         chunk = text[start:end]
         stripped = chunk.strip()
         if not stripped:
@@ -283,12 +355,15 @@ def split_sentences(doc: Document, article: Article) -> list[Sentence]:
 def read_corpus(paths: list[Path]) -> list[tuple[Document, list[Article]]]:
     """Read and split every file under the given paths, in a stable order."""
     documents = []
-    slugs: dict[str, int] = {}
+    taken: set[str] = set()
     for path, display in collect_files(paths):
         doc = read_document(path, display)
-        count = slugs.get(doc.slug, 0)
-        slugs[doc.slug] = count + 1
-        if count:  # two files with the same stem in different folders
-            doc = Document(path=doc.path, slug=f"{doc.slug}-{count + 1}", text=doc.text, sha256=doc.sha256)
+        slug, count = doc.slug, 1
+        while slug in taken:  # two files with the same stem in different folders (or "x.md" and "x-2.md")
+            count += 1
+            slug = f"{doc.slug}-{count}"
+        taken.add(slug)
+        if slug != doc.slug:
+            doc = Document(path=doc.path, slug=slug, text=doc.text, sha256=doc.sha256)
         documents.append((doc, split_articles(doc)))
     return documents

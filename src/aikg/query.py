@@ -536,11 +536,21 @@ def format_result(result: QueryResult, fmt: str = "table", *, width: int | None 
     raise AikgError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (ANSI escape sequences, bells) shown as ``\\xNN``,
+    so a value from the graph cannot drive the terminal it is printed on."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
 def _table(result: QueryResult, width: int | None) -> str:
     import shutil
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
@@ -551,9 +561,9 @@ def _table(result: QueryResult, width: int | None) -> str:
         caption += f" (capped at {result.limit}; raise --limit for more)"
     table = Table(caption=caption, show_lines=False)
     for var in result.variables:
-        table.add_column(var, overflow="fold")
-    for row in result.terms:
-        table.add_row(*(_compact(term, namespaces) for term in row))
+        table.add_column(Text(var), overflow="fold")
+    for row in result.terms:  # graph text is plain Text: "[red]" or "[/x]" in a name is never rich markup
+        table.add_row(*(Text(terminal_safe(_compact(term, namespaces))) for term in row))
     out = io.StringIO()
     console = Console(
         file=out, width=width or shutil.get_terminal_size((120, 24)).columns,

@@ -19,6 +19,22 @@ for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
         importlib.import_module(f"{__name__}.{_module}")
 
 
+def one_line(message: object) -> str:
+    """``message`` as one printable line: line breaks, other control characters (a file
+    name may hold ANSI escapes) and undecodable bytes of file names become escapes."""
+    import unicodedata
+
+    def escape(ch: str) -> str:
+        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            code = ord(ch)
+            if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+                return f"\\x{code - 0xDC00:02x}"
+            return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+        return ch
+
+    return "".join(escape(ch) for ch in str(message))
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2."""
     from aikg.errors import AikgError
@@ -30,7 +46,7 @@ def main() -> None:
     except AikgError as err:
         if state["debug"]:
             raise
-        print(f"aikg: error: {err}", file=sys.stderr)
+        print(f"aikg: error: {one_line(err)}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("aikg: interrupted", file=sys.stderr)
@@ -48,5 +64,5 @@ def main() -> None:
             sys.exit(getattr(err, "exit_code", 2))
         if state["debug"]:
             raise
-        print(f"aikg: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr)
+        print(f"aikg: internal error: {type(err).__name__}: {one_line(err)} (run with --debug for details)", file=sys.stderr)
         sys.exit(1)

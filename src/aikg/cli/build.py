@@ -26,7 +26,8 @@ def build(
 
     console = Console(stderr=True, quiet=quiet)
     with Progress(
-        TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}", markup=False),  # a file name such as "[/b].txt" is not markup
         TimeElapsedColumn(), console=console, transient=True,
         auto_refresh=False,  # no refresh thread: parallel extraction may fork worker processes
         disable=not console.is_terminal,  # a bar in a log or pipe is noise (and a stray blank line)
@@ -43,5 +44,6 @@ def build(
     console.print(
         f"built {report.out_dir}/graph.ttl: {report.documents} document(s), {report.articles} articles, "
         f"{report.entities} entities, {report.relations} relations, {report.triples} triples ({stages}; "
-        f"{report.extracted} extracted, {report.cached} from cache)"
+        f"{report.extracted} extracted, {report.cached} from cache)",
+        markup=False, highlight=False,
     )

@@ -45,7 +45,9 @@ def _console():
 def _t(value) -> object:
     from rich.text import Text
 
-    return Text("" if value is None else str(value))
+    from aikg.query import terminal_safe
+
+    return Text("" if value is None else terminal_safe(str(value)))
 
 
 def _table(*columns: str, title: str | None = None):

@@ -109,7 +109,9 @@ def stats_command(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=stats["graph"], show_header=True)
+    from rich.text import Text
+
+    table = Table(title=Text(str(stats["graph"])), show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("triples", str(stats["triples"]))

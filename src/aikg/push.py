@@ -28,7 +28,7 @@ from pathlib import Path
 
 from aikg import paths
 from aikg.errors import AikgError
-from aikg.store import bind_values, check_iri
+from aikg.store import answer_result, bind_values, check_iri
 
 USER_AGENT = "aikg"
 
@@ -157,9 +157,6 @@ def remote_run(
     """``aikg.query.run`` against a remote SPARQL endpoint: the same QueryResult, same binding rules."""
     import time
 
-    import pyoxigraph as ox
-
-    from aikg.query import QueryResult
     from aikg.store import bind_term, sparql_tokens
 
     if limit < 1:
@@ -177,21 +174,6 @@ def remote_run(
         endpoint, sparql, terms, graph_iri, timeout=timeout or 3600.0,
         accept="application/sparql-results+json, application/n-triples;q=0.9",
     )
-    if isinstance(answer, ox.QueryBoolean):
-        result = QueryResult(["boolean"], [(bool(answer),)], "ask", bool(answer))
-    else:
-        if isinstance(answer, list):
-            names, kind = ["subject", "predicate", "object"], "graph"
-            rows_iter = ((t.subject, t.predicate, t.object) for t in answer)
-        else:
-            names, kind = [v.value for v in answer.variables], "select"
-            rows_iter = (tuple(solution[n] for n in names) for solution in answer)
-        rows, capped = [], False
-        for row in rows_iter:
-            if len(rows) == limit:
-                capped = True
-                break
-            rows.append(row)
-        result = QueryResult(names, rows, kind, capped=capped, limit=limit)
+    result = answer_result(answer, limit)
     result.seconds = time.perf_counter() - started
     return result

@@ -458,10 +458,9 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
     if os.environ.get("AIKG_QUERY_ENGINE", "").lower() == "rdflib":
         return None
     try:
-        import pyoxigraph as ox
+        import pyoxigraph  # noqa: F401 - without the store engine, rdflib answers
     except ImportError:
         return None
-    from aikg.query import QueryResult
 
     if not sparql or not sparql.strip():
         raise AikgError("empty SPARQL query")
@@ -488,23 +487,7 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
 
     def work() -> None:
         try:
-            answer = query_store(store, sparql, terms, prefixes=PREFIXES)
-            if isinstance(answer, ox.QueryBoolean):
-                box["result"] = QueryResult(["boolean"], [(bool(answer),)], "ask", bool(answer))
-                return
-            if isinstance(answer, ox.QueryTriples):
-                names, kind = ["subject", "predicate", "object"], "graph"
-                rows_iter = ((t.subject, t.predicate, t.object) for t in answer)
-            else:
-                names, kind = [v.value for v in answer.variables], "select"
-                rows_iter = (tuple(solution[n] for n in names) for solution in answer)
-            rows, capped = [], False
-            for row in rows_iter:
-                if len(rows) == limit:
-                    capped = True
-                    break
-                rows.append(row)
-            box["result"] = QueryResult(names, rows, kind, capped=capped, limit=limit)
+            box["result"] = answer_result(query_store(store, sparql, terms, prefixes=PREFIXES), limit)
         except AikgError as err:
             box["error"] = err
         except Exception as err:  # noqa: BLE001 - reported to the caller below
@@ -521,6 +504,29 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
     result = box["result"]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def answer_result(answer, limit: int):
+    """A pyoxigraph answer (solutions, triples or a boolean) as a QueryResult of at most ``limit`` rows."""
+    import pyoxigraph as ox
+
+    from aikg.query import QueryResult
+
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(["boolean"], [(bool(answer),)], "ask", bool(answer))
+    if isinstance(answer, (list, ox.QueryTriples)):
+        names, kind = ["subject", "predicate", "object"], "graph"
+        rows_iter = ((t.subject, t.predicate, t.object) for t in answer)
+    else:
+        names, kind = [v.value for v in answer.variables], "select"
+        rows_iter = (tuple(solution[n] for n in names) for solution in answer)
+    rows, capped = [], False
+    for row in rows_iter:
+        if len(rows) == limit:
+            capped = True
+            break
+        rows.append(row)
+    return QueryResult(names, rows, kind, capped=capped, limit=limit)
 
 
 def is_oxigraph_term(term) -> bool:

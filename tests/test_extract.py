@@ -213,3 +213,17 @@ def test_a_sentence_opening_with_a_pronoun_refers_to_the_previous_topic(tmp_path
     assert ("Fluxora", "basedOn", "PyTorch") in found
     [based] = [r for r in extraction.relations if r.predicate == "basedOn"]
     assert based.evidence == "它基于 PyTorch 构建。"
+
+
+def test_support_of_and_feature_of(nlp, rules):
+    found = facts(nlp, rules, "KTransformers 提供了对 Windows、Linux 平台的支持，实现了对 MoE 大模型的支持。")
+    uses = {(s, o) for s, p, o, _ in found if p == "usesTechnology"}
+    assert ("KTransformers", "MoE") in uses
+    assert not {(s, o) for s, o in uses if s in ("Windows", "Linux")}
+    found = facts(nlp, rules, "OpenAI 发布的 GPT 模型的 Function Calling 功能成为标准。")
+    assert ("GPT", "usesTechnology", "Function Calling", "feature-of") in found
+
+
+def test_a_based_on_phrase_ending_in_de_does_not_hide_the_head_technology(nlp, rules):
+    found = facts(nlp, rules, "QuillFlow 是一个基于深度文档理解的开源 RAG 引擎。")
+    assert ("QuillFlow", "usesTechnology", "RAG", "is-a-technology-tool") in found

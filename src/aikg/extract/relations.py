@@ -4,7 +4,7 @@ Rule names (recorded with every fact): ``byline`` (in extract/__init__),
 ``bio-affiliation``, ``org-title-person``, ``affiliation-verb``,
 ``possessive-developer``, ``verb-developer``, ``passive-developer``,
 ``copula-developer``, ``based-on``, ``based-on-modifier``, ``integrated-into``,
-``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``, ``passive-adoption``,
+``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``, ``passive-adoption``, ``feature-of``,
 ``org-part``. Every rule yields facts between mentions; the caller keeps only
 facts whose ends have the types the ontology allows.
 """
@@ -100,6 +100,7 @@ def sentence_facts(
     facts += _org_parts(text, mentions, rules)
     facts += _org_title_person(text, mentions)
     facts += _copula(text, mentions, rules)
+    facts += _feature_of(text, mentions)
     clauses = _clauses(text, rules)
     previous: list[Candidate] = []
     for start, end in clauses:
@@ -114,6 +115,7 @@ def sentence_facts(
             facts += _integrated_into(text, inside, start, end, rules)
             facts += _foundation(text, inside, start, end, carried)
             facts += _passive_adoption(text, inside, start, end, rules)
+            facts += _support_of(text, inside, start, end, carried)
             facts += _affiliation_verb(text, inside, start, end)
         previous = inside
     if bio_person is not None:
@@ -135,6 +137,8 @@ def _carried_subject(text: str, mentions: list[Candidate], previous: list[Candid
     opening = [m for m in mentions if m.end <= clause_start and not _clause_break(text, 0, m.start)]
     if not opening:
         return []
+    if opening[0].start <= 1 and opening[0].type in BUILDS:
+        return [opening[0]]  # "KTransformers 提供了…，实现了…": the sentence's own subject
     built = [m for m in opening if m.type in BUILDS]
     return built[-1:] + [opening[0]] if opening[0].start <= 1 else built[-1:]
 
@@ -161,7 +165,7 @@ def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Ra
         if between in words or adjacent or described:
             for position, made in enumerate(_group(mentions, index + 1, text, 1)):
                 # "OpenAI 的 Codex 和 GitHub 的 Copilot": GitHub starts a possessive of its own
-                if position and re.match(r"\s*的", text[made.end:]):
+                if position and (re.match(r"\s*的", text[made.end:]) or made.type in MAKERS):
                     break
                 if made.type in MADE:
                     facts.append(RawFact(made, "developedBy", left, "possessive-developer"))
@@ -243,7 +247,9 @@ def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFac
             facts.append(RawFact(subject, "developedBy", maker, "copula-developer"))
     # "… 的开源 RAG 引擎": a technology right before the tool noun that ends the clause
     for tech in (m for m in rest if m.type == "Technology"):
-        if _tool_nouns(rules).match(text[tech.end:end]) and not rules.cue_pattern("based_on").search(text[start:tech.start]):
+        cues = list(rules.cue_pattern("based_on").finditer(text, start, tech.start))
+        governed = bool(cues) and "的" not in text[cues[-1].end():tech.start]  # "基于 RAG 引擎" vs "基于…的 RAG 引擎"
+        if _tool_nouns(rules).match(text[tech.end:end]) and not governed:
             facts.append(RawFact(subject, "usesTechnology", tech, "is-a-technology-tool"))
     return facts
 
@@ -321,6 +327,8 @@ def _cue_relation(
     facts = []
     rule = "based-on" if predicate == "basedOn" else "uses-technology"
     for cue in rules.cue_pattern(cue_key).finditer(text, start, end):
+        if cue.group(0) == "支持" and text[:cue.start()].rstrip().endswith("的"):
+            continue  # "对 A 的支持": A is what is supported (see _support_of)
         objects = [m for m in inside if m.start >= cue.end() and m.type in object_types]
         if not objects:
             continue
@@ -336,7 +344,8 @@ def _cue_relation(
             if m.type in subject_types and re.fullmatch(r"\s*(?:[^，。；,;]{0,8}的)\s*", text[targets[-1].end:m.start])
         ]
         if modifier and not before:
-            subjects, how = [modifier[0]], rule + "-modifier"
+            group = _group(inside, inside.index(modifier[0]), text, 1)
+            subjects, how = [m for m in group if m.type in subject_types], rule + "-modifier"
         elif before and not (inside[before[-1]].type == "Organization" and len(text[inside[before[-1]].end:cue.start()].strip()) > 4):
             # an organization far from the cue is where the work came from, not what uses the technique
             subjects, how = [m for m in _group(inside, before[-1], text, -1) if m.type in subject_types], rule
@@ -396,6 +405,31 @@ def _passive_adoption(text: str, inside: list[Candidate], start: int, end: int, 
         thing = things[-1]
         predicate = "usesTechnology" if thing.type == "Technology" else "basedOn"
         facts.extend(RawFact(agent, predicate, thing, "passive-adoption") for agent in group if agent.type in BUILDS + ("Organization",))
+    return facts
+
+
+def _support_of(text: str, inside: list[Candidate], start: int, end: int, carried: list[Candidate]) -> list[RawFact]:
+    """'X 实现了对 MoE 大模型的支持', 'X 提供了对 A、B 的支持' → X usesTechnology A, B."""
+    facts = []
+    for found in re.finditer(r"对([^对]{0,40}?)的支持", text[start:end]):
+        o0, o1 = start + found.start(1), start + found.end(1)
+        objects = [m for m in inside if o0 <= m.start and m.end <= o1 and m.type == "Technology"]
+        before = [m for m in inside if m.end <= start + found.start() and m.type in BUILDS]
+        subject = before[-1] if before else next((c for c in carried if c.type in BUILDS), None)
+        if subject is not None:
+            facts.extend(RawFact(subject, "usesTechnology", o, "uses-technology") for o in objects)
+    return facts
+
+
+def _feature_of(text: str, mentions: list[Candidate]) -> list[RawFact]:
+    """'GPT 模型的 Function Calling 功能' → GPT usesTechnology Function Calling."""
+    facts = []
+    for left, right in zip(mentions, mentions[1:]):
+        if left.type in BUILDS and right.type == "Technology":
+            if re.fullmatch(r"\s*(?:模型|框架|平台|系统)?的\s*", text[left.end:right.start]) and re.match(
+                r"\s*(?:功能|能力|特性|机制|支持)", text[right.end:]
+            ):
+                facts.append(RawFact(left, "usesTechnology", right, "feature-of"))
     return facts
 
 

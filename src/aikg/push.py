@@ -157,18 +157,12 @@ def remote_run(
     """``aikg.query.run`` against a remote SPARQL endpoint: the same QueryResult, same binding rules."""
     import time
 
-    from aikg.store import bind_term, sparql_tokens
+    from aikg.store import bound_terms, sparql_tokens
 
     if limit < 1:
         raise AikgError(f"limit must be at least 1 (got {limit})")
     variables, _ = sparql_tokens(sparql)
-    terms = {}
-    for name, value in (bind or {}).items():
-        name = name.lstrip("?$")
-        if name not in variables:
-            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
-            raise AikgError(f"the query has no variable ?{name} to bind (its variables: {known})")
-        terms[name] = bind_term(value)
+    terms = bound_terms(variables, bind)
     started = time.perf_counter()
     answer = remote_query(
         endpoint, sparql, terms, graph_iri, timeout=timeout or 3600.0,

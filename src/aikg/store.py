@@ -420,6 +420,18 @@ def sparql_tokens(sparql: str) -> tuple[set[str], list[str]]:
     return variables, words
 
 
+def bound_terms(variables: set[str], bind: dict | None) -> dict:
+    """``--bind name=value`` pairs as RDF terms; a name the query does not have is an error."""
+    terms = {}
+    for name, value in (bind or {}).items():
+        name = name.lstrip("?$")
+        if name not in variables:
+            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
+            raise AikgError(f"the query has no variable ?{name} to bind (its variables: {known})")
+        terms[name] = bind_term(value)
+    return terms
+
+
 def bind_term(value: str, prefixes: dict[str, str] | None = None):
     """The pyoxigraph term a ``--bind`` value stands for (aikg.query.parse_bind_value's rules).
 
@@ -472,13 +484,7 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
         raise AikgError("SERVICE is not allowed: aikg queries run offline on the local graph")
     if "FROM" in words:
         raise AikgError("FROM / FROM NAMED are not allowed: a query runs on the graph given with --graph")
-    terms = {}
-    for name, value in (bind or {}).items():
-        name = name.lstrip("?$")
-        if name not in variables:
-            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
-            raise AikgError(f"the query has no variable ?{name} to bind (its variables: {known})")
-        terms[name] = bind_term(value)
+    terms = bound_terms(variables, bind)
     try:
         store = open_store(graph_dir)
     except OSError:

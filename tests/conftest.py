@@ -45,6 +45,15 @@ def _isolated_cache(tmp_path_factory):
         os.environ["XDG_CACHE_HOME"] = old
 
 
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, empty cache folder for one test (stores and extraction results)."""
+    root = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root))
+    monkeypatch.delenv("AIKG_CACHE_DIR", raising=False)
+    return root
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository checkout."""

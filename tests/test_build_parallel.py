@@ -17,12 +17,7 @@ UNSEEN = Path(__file__).resolve().parent / "unseen"
 EXTRA = "# 小测试\n\n文/李雷\n\n智谱发布了 GLM-4 模型。阿里巴巴开发了通义千问。\n"
 
 
-@pytest.fixture(autouse=True)
-def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "xdg-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(root))
-    monkeypatch.delenv("AIKG_CACHE_DIR", raising=False)
-    return root
+pytestmark = pytest.mark.usefixtures("cache_dir")
 
 
 @pytest.fixture()
@@ -40,31 +35,31 @@ def _ttl(folder: Path) -> bytes:
     return (folder / paths.GRAPH_FILE).read_bytes()
 
 
-def test_same_bytes_for_one_and_two_workers(corpus: Path, tmp_path: Path, _cache: Path):
+def test_same_bytes_for_one_and_two_workers(corpus: Path, tmp_path: Path, cache_dir: Path):
     one = build([corpus], tmp_path / "w1", workers=1, cache=False)
     two = build([corpus], tmp_path / "w2", workers=2, cache=False)
     assert one.extracted == two.extracted == 4 and one.cached == two.cached == 0
     assert two.workers == 2
     assert _ttl(tmp_path / "w1") == _ttl(tmp_path / "w2")
     assert one.triples == two.triples > 0
-    assert not _cache.exists() or not any(_cache.rglob("*.pickle")), "cache=False writes no cache"
+    assert not cache_dir.exists() or not any(cache_dir.rglob("*.pickle")), "cache=False writes no cache"
 
 
-def test_second_build_comes_from_the_cache_and_changes_nothing(corpus: Path, tmp_path: Path, _cache: Path):
+def test_second_build_comes_from_the_cache_and_changes_nothing(corpus: Path, tmp_path: Path, cache_dir: Path):
     first = build([corpus], tmp_path / "a", workers=2)
     assert (first.extracted, first.cached) == (4, 0)
     second = build([corpus], tmp_path / "b", workers=2)
     assert (second.extracted, second.cached) == (0, 4)
     assert _ttl(tmp_path / "a") == _ttl(tmp_path / "b")
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [paths.GRAPH_FILE], "no cache in the output folder"
-    assert len(list(_cache.rglob("*.pickle"))) == 4
+    assert len(list(cache_dir.rglob("*.pickle"))) == 4
 
     # one changed file is extracted again, the rest come from the cache
     post = corpus / "post.md"
     post.write_text(EXTRA + "\n腾讯发布了混元大模型。\n", encoding="utf-8")
     third = build([corpus], tmp_path / "c", workers=1)
     assert (third.extracted, third.cached) == (1, 3)
-    fresh = build([corpus], tmp_path / "fresh", cache=False)
+    build([corpus], tmp_path / "fresh", cache=False)
     assert _ttl(tmp_path / "c") == _ttl(tmp_path / "fresh")
 
 
@@ -91,8 +86,8 @@ def test_a_changed_lexicon_or_rules_fingerprint_misses_the_cache(monkeypatch: py
     assert store.ExtractionCache().folder != before
 
 
-def test_cli_workers_and_cache_report(corpus: Path, tmp_path: Path, _cache: Path):
-    env = dict(os.environ, XDG_CACHE_HOME=str(_cache))
+def test_cli_workers_and_cache_report(corpus: Path, tmp_path: Path, cache_dir: Path):
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_dir))
     command = [sys.executable, "-m", "aikg", "build", "--workers", "2", "--out", str(tmp_path / "out"), str(corpus)]
     first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert first.returncode == 0, first.stderr

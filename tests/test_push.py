@@ -76,9 +76,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory):
     log.close()
 
 
-@pytest.fixture(autouse=True)
-def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+pytestmark = pytest.mark.usefixtures("cache_dir")
 
 
 def _remote_count(base: str, graph: str | None = None) -> int:

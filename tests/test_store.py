@@ -15,12 +15,7 @@ from aikg.errors import AikgError
 from aikg.store import cache_root, ensure_store, open_store, store_dir
 
 
-@pytest.fixture(autouse=True)
-def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "xdg-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(root))
-    monkeypatch.delenv("AIKG_CACHE_DIR", raising=False)
-    return root
+pytestmark = pytest.mark.usefixtures("cache_dir")
 
 
 def _triples(*files: Path) -> set:
@@ -37,7 +32,7 @@ def _listing(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
-def test_store_holds_graph_and_ontology_and_lives_in_the_cache(mini_copy: Path, _cache: Path):
+def test_store_holds_graph_and_ontology_and_lives_in_the_cache(mini_copy: Path, cache_dir: Path):
     before = _listing(mini_copy)
     store = open_store(mini_copy)
     expected = _triples(mini_copy / "graph.ttl", paths.ONTOLOGY)
@@ -48,8 +43,8 @@ def test_store_holds_graph_and_ontology_and_lives_in_the_cache(mini_copy: Path, 
     }
     assert got == expected
     location = store_dir(mini_copy)
-    assert location.is_dir() and location.is_relative_to(_cache / "aikg")
-    assert cache_root() == _cache / "aikg"
+    assert location.is_dir() and location.is_relative_to(cache_dir / "aikg")
+    assert cache_root() == cache_dir / "aikg"
     assert _listing(mini_copy) == before, "nothing may be written into the graph folder"
 
 

@@ -1,11 +1,8 @@
-"""Extraction records → RDF (ontology/MODEL.md) → deterministic Turtle, written atomically."""
+"""Extraction records → RDF (ontology/MODEL.md) → deterministic Turtle (written by aikg.build)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -85,18 +82,3 @@ def turtle_bytes(graph: Graph) -> bytes:
     """Turtle with sorted subjects and predicates: the same graph always gives the same bytes."""
     data = graph.serialize(format="turtle", encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place (never half-written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

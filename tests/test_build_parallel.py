@@ -13,7 +13,7 @@ import pytest
 from aikg import paths
 from aikg.build import build
 
-UNSEEN = Path(__file__).resolve().parent / "unseen"
+UNSEEN = Path(__file__).resolve().parents[1] / "annotations" / "unseen"
 EXTRA = "# 小测试\n\n文/李雷\n\n智谱发布了 GLM-4 模型。阿里巴巴开发了通义千问。\n"
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from aikg import paths
 
-UNSEEN = Path(__file__).resolve().parent / "unseen"
+UNSEEN = Path(__file__).resolve().parents[1] / "annotations" / "unseen"
 EXTRA = {
     "a/report.md": "# 甲报告\n\n文/李雷\n\n智谱发布了 GLM-4 模型。阿里巴巴开发了通义千问。\n",
     "b/report.md": "# 乙报告\n\n文/韩梅梅、Bob Lee\n\n深度求索发布了 DeepSeek-V3。Qwen 基于 Transformer 架构。\n",

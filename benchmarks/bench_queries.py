@@ -43,7 +43,8 @@ def main(graph_dir: Path | None = None, repeat: int = 21) -> str:
 
     from aikg import paths
     from aikg.query import parse_bind_value
-    from aikg.store import bind_term, open_store, query_store
+    from aikg.sparql import bind_term
+    from aikg.store import open_store, query_store
 
     graph_dir = graph_dir or bundled_graph()
     t = time.perf_counter()

@@ -155,7 +155,7 @@ def test_named_queries_answer_like_rdflib_with_and_without_bindings(mini_copy: P
 
 
 def test_bind_values_reaches_nested_groups_but_not_values_data_or_subqueries():
-    from aikg.store import bind_values
+    from aikg.sparql import bind_values
 
     query = (
         "SELECT ?s WHERE { VALUES ?k { 1 2 } { ?s ?p ?o FILTER(?o = ?v) } UNION { ?o ?p ?s } "

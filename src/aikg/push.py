@@ -9,7 +9,7 @@ graph when none is given. ``endpoint`` is either a server's base URL (Oxigraph:
 
 ``remote_query(endpoint, sparql, bind, graph_iri)`` POSTs a query (form encoded) to
 a SPARQL query endpoint and parses the JSON results. Bound values never become
-query text by string pasting: :func:`aikg.store.bind_values` turns each into a
+query text by string pasting: :func:`aikg.sparql.bind_values` turns each into a
 validated RDF term in a one-row ``VALUES`` block placed in every group of the WHERE
 clause, and checks with Oxigraph's parser that the block gives back exactly the
 intended terms, so a value such as ``x" } ; DROP ALL ; #`` stays one string
@@ -28,7 +28,9 @@ from pathlib import Path
 
 from aikg import paths
 from aikg.errors import AikgError
-from aikg.store import answer_result, bind_values, check_iri
+from aikg.results import answer_result
+from aikg.sparql import PREFIXES, bind_values, bound_terms, check_iri, sparql_tokens
+from aikg.store import graph_file
 
 USER_AGENT = "aikg"
 
@@ -54,8 +56,6 @@ def gsp_url(endpoint: str, graph_iri: str | None) -> str:
 def graph_payload(graph_dir: Path | str, handle) -> int:
     """Write graph.ttl + the ontology as N-Triples to ``handle``; the number of triples."""
     import pyoxigraph as ox
-
-    from aikg.store import graph_file
 
     store = ox.Store()  # in memory: blank nodes of the two files stay distinct
     for source in (graph_file(graph_dir), paths.ONTOLOGY):
@@ -119,8 +119,6 @@ def remote_query(
     """
     import pyoxigraph as ox
 
-    from aikg.store import PREFIXES
-
     parts = urllib.parse.urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise AikgError(f"{endpoint}: not an http(s) URL")
@@ -156,8 +154,6 @@ def remote_run(
 ):
     """``aikg.query.run`` against a remote SPARQL endpoint: the same QueryResult, same binding rules."""
     import time
-
-    from aikg.store import bound_terms, sparql_tokens
 
     if limit < 1:
         raise AikgError(f"limit must be at least 1 (got {limit})")

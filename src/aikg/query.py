@@ -21,22 +21,20 @@ that is prompt). Graph loading is not counted in the timeout.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import json
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aikg import paths
 from aikg.errors import AikgError
+from aikg.results import DEFAULT_LIMIT, FORMATS, QueryResult, format_result, terminal_safe  # noqa: F401 - re-exported
+from aikg.sparql import PREFIXES
+from aikg.store import run_query
 
-FORMATS = ("table", "csv", "tsv", "json")
-DEFAULT_LIMIT = 1000
 DEFAULT_TIMEOUT = 30.0
 
 _HEADER = re.compile(r"^#\s*(title|description|bind)\s*:\s*(.*?)\s*$", re.IGNORECASE)
@@ -68,28 +66,6 @@ class NamedQuery:
     @property
     def sparql(self) -> str:
         return self.path.read_text(encoding="utf-8")
-
-
-@dataclass
-class QueryResult:
-    """What a query returned: ``rows`` as Python values, ``terms`` as RDF terms.
-
-    ``kind`` is "select", "ask" or "graph" (CONSTRUCT/DESCRIBE, as subject,
-    predicate, object rows). ``capped`` is true when more rows existed than
-    ``limit`` allowed.
-    """
-
-    variables: list[str]
-    terms: list[tuple] = field(default_factory=list)
-    kind: str = "select"
-    boolean: bool | None = None
-    capped: bool = False
-    limit: int = DEFAULT_LIMIT
-    seconds: float = 0.0
-
-    @property
-    def rows(self) -> list[tuple]:
-        return [tuple(_python(term) for term in row) for row in self.terms]
 
 
 # --- named queries ---------------------------------------------------------------
@@ -161,12 +137,6 @@ def load_query(name_or_path: str | Path, folder: Path | None = None) -> NamedQue
 # --- bindings --------------------------------------------------------------------
 
 
-def _prefixes() -> dict[str, str]:
-    from aikg.store import PREFIXES  # plain strings, equal to aikg.graph.namespaces' (no rdflib import)
-
-    return dict(PREFIXES)
-
-
 def parse_bind_value(value: str):
     """The RDF term a ``--bind`` value stands for.
 
@@ -184,7 +154,7 @@ def parse_bind_value(value: str):
     if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
         return Literal(value[1:-1])
     prefix, sep, local = value.partition(":")
-    namespaces = _prefixes()
+    namespaces = PREFIXES
     if sep and prefix in namespaces and not _IRI_FORBIDDEN.search(local):
         return URIRef(namespaces[prefix] + local)
     return Literal(value)
@@ -280,7 +250,7 @@ def prepare(sparql: str):
     if not sparql or not sparql.strip():
         raise AikgError("empty SPARQL query")
     try:
-        prepared = prepareQuery(sparql, initNs=_prefixes())
+        prepared = prepareQuery(sparql, initNs=dict(PREFIXES))
     except Exception as err:  # noqa: BLE001 - pyparsing and rdflib raise various types
         try:
             parseUpdate(sparql)
@@ -351,8 +321,6 @@ def run(
         raise AikgError(f"limit must be at least 1 (got {limit})")
     if timeout is not None and timeout <= 0:
         raise AikgError(f"timeout must be positive (got {timeout})")
-    from aikg.store import run_query  # the persisted pyoxigraph store: no Turtle parsing, no rdflib
-
     try:
         stored = run_query(graph_dir, sparql, bind, limit=limit, timeout=timeout)
     except AikgError as err:  # Oxigraph's parse errors span several lines
@@ -392,182 +360,3 @@ def run(
     result: QueryResult = box["result"]
     result.seconds = time.perf_counter() - started
     return result
-
-
-# --- formatting ------------------------------------------------------------------
-
-
-def _python(term):
-    if term is None:
-        return None
-    if type(term).__module__ == "pyoxigraph":
-        from aikg.store import term_python
-
-        return term_python(term)
-    from rdflib import Literal
-
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return value if isinstance(value, (int, float, bool, str)) else str(term)
-    return str(term)
-
-
-def _compact(term, namespaces: list[tuple[str, str]]) -> str:
-    if term is None:
-        return ""
-    if type(term).__module__ == "pyoxigraph":
-        from aikg.store import term_compact
-
-        return term_compact(term, namespaces)
-    from rdflib import Literal, URIRef
-
-    if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, namespace in namespaces:
-            if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace):]}"
-        return f"<{text}>"
-    if isinstance(term, Literal):
-        return str(term)
-    return f"_:{term}"
-
-
-def _json_term(term) -> dict | None:
-    if term is None:
-        return None
-    if type(term).__module__ == "pyoxigraph":
-        from aikg.store import term_json
-
-        return term_json(term)
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype:
-            out["datatype"] = str(term.datatype)
-        return out
-    return {"type": "literal", "value": str(term)}
-
-
-_TSV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _tsv_term(term) -> str:
-    if term is None:
-        return ""
-    if type(term).__module__ == "pyoxigraph":
-        from aikg.store import term_tsv
-
-        return term_tsv(term, _TSV_ESCAPES)
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.namespace import XSD
-
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = "".join(_TSV_ESCAPES.get(ch, ch) for ch in str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype == XSD.integer and re.fullmatch(r"[+-]?\d+", str(term)):
-            return str(term)
-        if term.datatype and term.datatype != XSD.string:
-            return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
-
-
-def _csv_term(term) -> str:
-    if term is None:
-        return ""
-    if type(term).__module__ == "pyoxigraph":
-        from aikg.store import term_csv
-
-        return term_csv(term)
-    from rdflib import BNode
-
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def format_result(result: QueryResult, fmt: str = "table", *, width: int | None = None) -> str:
-    """The result as ``table`` (rich, IRIs shortened), ``csv``/``tsv``/``json`` (SPARQL 1.1 results formats).
-
-    CONSTRUCT/DESCRIBE results come out as subject/predicate/object rows.
-    """
-    if fmt == "json":
-        if result.kind == "ask":
-            return json.dumps({"head": {}, "boolean": result.boolean}, ensure_ascii=False, indent=2) + "\n"
-        bindings = []
-        for row in result.terms:
-            binding = {}
-            for var, term in zip(result.variables, row):
-                encoded = _json_term(term)
-                if encoded is not None:
-                    binding[var] = encoded
-            bindings.append(binding)
-        document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        if result.kind == "ask":
-            writer.writerow(["boolean"])
-            writer.writerow(["true" if result.boolean else "false"])
-        else:
-            writer.writerow(result.variables)
-            writer.writerows([_csv_term(term) for term in row] for row in result.terms)
-        return out.getvalue()
-    if fmt == "tsv":
-        if result.kind == "ask":
-            return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-        lines = ["\t".join(f"?{v}" for v in result.variables)]
-        lines += ["\t".join(_tsv_term(term) for term in row) for row in result.terms]
-        return "\n".join(lines) + "\n"
-    if fmt == "table":
-        return _table(result, width)
-    raise AikgError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with control characters (ANSI escape sequences, bells) shown as ``\\xNN``,
-    so a value from the graph cannot drive the terminal it is printed on."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
-
-
-def _table(result: QueryResult, width: int | None) -> str:
-    import shutil
-
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    if result.kind == "ask":
-        return ("true" if result.boolean else "false") + "\n"
-    namespaces = sorted(_prefixes().items(), key=lambda item: -len(item[1]))
-    count = len(result.terms)
-    caption = f"{count} row{'s' if count != 1 else ''}"
-    if result.capped:
-        caption += f" (capped at {result.limit}; raise --limit for more)"
-    table = Table(caption=caption, show_lines=False)
-    for var in result.variables:
-        table.add_column(Text(var), overflow="fold")
-    for row in result.terms:  # graph text is plain Text: "[red]" or "[/x]" in a name is never rich markup
-        table.add_row(*(Text(terminal_safe(_compact(term, namespaces))) for term in row))
-    out = io.StringIO()
-    console = Console(
-        file=out, width=width or shutil.get_terminal_size((120, 24)).columns,
-        color_system=None, force_terminal=False, highlight=False, soft_wrap=False,
-    )
-    console.print(table)
-    return out.getvalue()

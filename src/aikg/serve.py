@@ -374,8 +374,6 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if len(queries) != 1 or not queries[0].strip():
             self._error(400, "give exactly one query (GET ?query=..., or POST it)")
             return
-        from aikg.store import sparql_tokens
-
         if "SERVICE" in sparql_tokens(queries[0])[1]:  # the server must not fetch URLs for a client
             self._error(403, "SERVICE is not allowed: this endpoint answers from its own graph only")
             return

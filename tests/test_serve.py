@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import csv
-import http.client
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.parse
 from pathlib import Path
@@ -17,38 +13,11 @@ from xml.etree import ElementTree
 
 import pytest
 import rdflib
+from serving import Server, running_server
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 TIMEOUT = 2.0
-
-
-class Server:
-    def __init__(self, process: subprocess.Popen, url: str, graph: Path):
-        self.process = process
-        self.url = url
-        parts = urllib.parse.urlsplit(url)
-        self.host, self.port = parts.hostname, parts.port
-        self.graph = graph
-
-    def request(self, method: str, path: str, body: bytes | str | None = None, headers: dict | None = None):
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
-
-    def get(self, query: str, accept: str | None = None, **params):
-        path = "/sparql?" + urllib.parse.urlencode({"query": query, **params})
-        return self.request("GET", path, headers={"Accept": accept} if accept else {})
-
-    def post_form(self, fields: dict, accept: str | None = None):
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        if accept:
-            headers["Accept"] = accept
-        return self.request("POST", "/sparql", urllib.parse.urlencode(fields), headers)
 
 
 @pytest.fixture(scope="module")
@@ -62,24 +31,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, mini_dir: Path):
     (site / "index.html").write_text("<!doctype html><title>site home</title><p>站点</p>", encoding="utf-8")
     (site / "entity" / "qwen.html").write_text("<!doctype html><title>qwen</title>", encoding="utf-8")
     (base / "secret.txt").write_text("not to be served", encoding="utf-8")
-    env = dict(os.environ, XDG_CACHE_HOME=str(base / "cache"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aikg", "serve", "--port", "0", "--graph", str(graph), "--site", str(site),
-         "--timeout", str(TIMEOUT), "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-    line = process.stdout.readline()
-    match = re.search(r"at (http://127\.0\.0\.1:\d+/) ", line)
-    if not match:
-        process.kill()
-        pytest.fail(f"aikg serve did not start: {line!r} {process.stderr.read()}")
-    yield Server(process, match.group(1), graph)
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("aikg serve did not stop on SIGTERM")
+    with running_server(graph, base / "cache", "--site", str(site), "--timeout", str(TIMEOUT), "--workers", "2") as running:
+        yield running
 
 
 def _count(server: Server) -> int:

@@ -2,22 +2,34 @@
 
 Routes
 - ``/sparql``  SPARQL 1.1 Protocol, query operation only: ``GET ?query=``, ``POST``
-  form (``query=``) or ``POST`` ``application/sparql-query``. SELECT/ASK answer as
-  SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle (default),
-  JSON-LD, N-Triples or RDF/XML, chosen by the ``Accept`` header (or ``format=``).
-  SPARQL Update (an ``update=`` parameter or ``application/sparql-update``) is
-  refused with 403 and never reaches the store, which is opened read-only anyway;
-  so is SERVICE (the server never fetches URLs on a client's behalf).
+  form (``query=``) or ``POST`` ``application/sparql-query`` (UTF-8). SELECT answers as
+  SPARQL JSON (default), XML, CSV or TSV; ASK as JSON or XML (CSV/TSV define no
+  boolean form: 406); CONSTRUCT/DESCRIBE as Turtle (default), JSON-LD, N-Triples or
+  RDF/XML. The ``Accept`` header chooses, or a ``format=``/``output=``/``results=``
+  parameter (``json``, ``xml``, ``csv``, ``tsv``, ``turtle``, ``n3``, ``nt``, ``rdf+xml``,
+  ``json-ld`` or a media type: what SPARQLWrapper sends), which wins. Relative IRIs
+  resolve against the endpoint's URL. ``default-graph-uri``/``named-graph-uri`` give
+  the dataset (protocol §2.1.4: they replace the query's FROM/FROM NAMED, and a request
+  with only ``default-graph-uri`` sees no named graphs). ``SELECT *`` lists its
+  variables in order of first appearance. SPARQL Update (an ``update=`` parameter or
+  ``application/sparql-update``) is refused with 403 and never reaches the store,
+  which is opened read-only anyway; so is SERVICE (no fetching URLs for a client).
 - ``/``        a small offline query page (no CDN; results are put in the page with
   ``textContent``, never as HTML); ``/queries.json`` lists the named queries.
 - ``/site/...`` the HTML pages of a site folder, if there is one.
 
-Timeouts: pyoxigraph cannot interrupt a query running in a thread, so every query
-runs in a worker *process* from a small pool (each opens the persisted store of
-``aikg.store`` read-only). The request thread waits for the answer up to the
-timeout; past it, the worker is killed (SIGKILL), replaced by a fresh one, and the
-client gets ``503 query timed out``. A request that cannot get a free worker within
-the timeout gets 503 too.
+Workers and admission: pyoxigraph cannot interrupt a query running in a thread, so
+every query runs in a worker *process* (each opens the persisted store of
+``aikg.store`` read-only; forked from a preloaded server process, so a replacement
+starts in milliseconds). There are 2 × ``workers`` processes, but at most ``workers``
+queries may run past ``SHORT_SECONDS``: a query that reaches it while that many long
+ones already run is stopped (its worker killed and replaced) and answered ``503`` with
+``Retry-After``, so runaway queries can never hold every worker and short queries
+keep being answered. A query past ``timeout`` is stopped the same way. A request that
+finds every worker busy waits in a bounded queue; when the queue is full, or no
+worker frees up in time, it gets ``503`` with ``Retry-After`` instead of hanging.
+Answers are kept (64 MiB, least recently used dropped): the store cannot change while
+the server runs, so a repeated request is answered at once, without a worker.
 
 The server binds 127.0.0.1 by default, checks the Host header when bound to a
 loopback address (no DNS rebinding), sends no CORS headers, and caps request and
@@ -34,16 +46,23 @@ import sys
 import threading
 import time
 import urllib.parse
-from http import HTTPStatus
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from aikg import paths
 from aikg.errors import AikgError
+from aikg.sparql import check_iri, explicit_projection, sparql_tokens
+from aikg.store import ensure_store
 
 MAX_QUERY_BYTES = 1 << 20  # a SPARQL request body
 MAX_RESULT_BYTES = 256 << 20  # a serialized answer
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+SHORT_SECONDS = 0.5  # past this, a query holds one of the `workers` long-query slots
+QUEUE_SECONDS = 5.0  # the longest a request waits for a free worker
+MAX_WAITING = 256  # requests waiting for a worker; more are answered 503 at once
+RETRY_AFTER = "1"
+CACHE_BYTES = 64 << 20  # answers kept for repeated requests
 
 # media type -> pyoxigraph format name, in order of preference when the client accepts anything
 RESULT_TYPES = {
@@ -54,22 +73,31 @@ RESULT_TYPES = {
     "text/csv": "CSV",
     "text/tab-separated-values": "TSV",
 }
+BOOLEAN_TYPES = {media: name for media, name in RESULT_TYPES.items() if name in ("JSON", "XML")}
 GRAPH_TYPES = {
     "text/turtle": "TURTLE",
     "application/ld+json": "JSON_LD",
     "application/n-triples": "N_TRIPLES",
     "application/rdf+xml": "RDF_XML",
     "application/x-turtle": "TURTLE",
+    "text/n3": "TURTLE",  # Turtle is N3
 }
-FORMAT_PARAM = {  # ?format= shortcuts
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
-    "turtle": (None, "text/turtle"),
-    "ttl": (None, "text/turtle"),
-    "jsonld": (None, "application/ld+json"),
-    "nt": (None, "application/n-triples"),
+OFFERED = {"select": RESULT_TYPES, "ask": BOOLEAN_TYPES, "graph": GRAPH_TYPES}
+FORMAT_PARAMS = ("format", "output", "results")
+FORMAT_NAMES = {  # format=/output=/results= values -> the media types they ask for
+    "json": "application/sparql-results+json, application/ld+json",
+    "xml": "application/sparql-results+xml, application/rdf+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "n3": "text/n3",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
 }
 
 
@@ -103,36 +131,67 @@ def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
     return best[3] if best else None
 
 
+def format_accept(values: list[str]) -> str | None:
+    """An Accept value for ``format=``/``output=``/``results=`` values (names or media types); None if
+    none is given; AikgError if none is known."""
+    known = [FORMAT_NAMES.get(v.strip().lower()) or v.strip().lower() for v in values if v.strip()]
+    known = [v for v in known if any(m.strip() in RESULT_TYPES or m.strip() in GRAPH_TYPES for m in v.split(","))]
+    if known:
+        return ", ".join(known)
+    if any(v.strip() for v in values):
+        raise AikgError(f"unknown format {values[0]!r} (one of {', '.join(FORMAT_NAMES)}, or a media type)")
+    return None
+
+
 # --- the worker processes -------------------------------------------------------------------
 
 
+class _NotAcceptable(Exception):
+    pass
+
+
+def answer(store, request: dict) -> tuple[str, bytes]:
+    """(media type, body) of one query request on a pyoxigraph store; the worker's job."""
+    import pyoxigraph as ox
+
+    sparql = request["query"]
+    options: dict = {"base_iri": request["base"]}
+    if request["dataset"] is not None:  # protocol §2.1.4: it replaces FROM / FROM NAMED
+        default, named = request["dataset"]
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named]
+    result = store.query(sparql, **options)
+    kind = "graph" if isinstance(result, ox.QueryTriples) else "ask" if isinstance(result, ox.QueryBoolean) else "select"
+    media = request["choices"][kind]
+    if media is None:
+        raise _NotAcceptable(f"{'ASK' if kind == 'ask' else kind.upper()} answers come as " + ", ".join(OFFERED[kind]))
+    if kind == "select":
+        spelled = explicit_projection(sparql, [v.value for v in result.variables])
+        if spelled is not None:
+            result = store.query(spelled, **options)
+        body = result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_TYPES[media]))
+    elif kind == "ask":
+        body = result.serialize(format=getattr(ox.QueryResultsFormat, BOOLEAN_TYPES[media]))
+    else:
+        body = result.serialize(format=getattr(ox.RdfFormat, GRAPH_TYPES[media]))
+    if media.endswith("xml"):  # a raw CR would be read back as LF by any XML parser
+        body = body.replace(b"\r", b"&#13;")
+    return media, body
+
+
 def _worker_main(conn, location: str) -> None:
-    """Run queries sent over ``conn`` against the read-only store at ``location``, forever."""
+    """Answer query requests sent over ``conn`` from the read-only store at ``location``, forever."""
     import pyoxigraph as ox
 
     store = ox.Store.read_only(location)
     conn.send(("ready",))
     while True:
         try:
-            message = conn.recv()
+            request = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        sparql, result_type, graph_type, default_graphs = message
         try:
-            kwargs = {}
-            if default_graphs:
-                kwargs["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
-            answer = store.query(sparql, **kwargs)
-            if isinstance(answer, ox.QueryTriples):
-                if graph_type is None:
-                    raise _NotAcceptable("CONSTRUCT/DESCRIBE answers come as " + ", ".join(GRAPH_TYPES))
-                media = graph_type
-                body = answer.serialize(format=getattr(ox.RdfFormat, GRAPH_TYPES[media]))
-            else:
-                if result_type is None:
-                    raise _NotAcceptable("SELECT/ASK answers come as " + ", ".join(RESULT_TYPES))
-                media = result_type
-                body = answer.serialize(format=getattr(ox.QueryResultsFormat, RESULT_TYPES[media]))
+            media, body = answer(store, request)
             if len(body) > MAX_RESULT_BYTES:
                 reply = ("error", 413, f"answer is {len(body) >> 20} MiB, over the {MAX_RESULT_BYTES >> 20} MiB limit")
             else:
@@ -140,19 +199,15 @@ def _worker_main(conn, location: str) -> None:
         except _NotAcceptable as err:
             reply = ("error", 406, str(err))
         except SyntaxError as err:
-            reply = ("error", 400, f"malformed query: {err}")
+            reply = ("error", 400, f"malformed query: {' '.join(str(err).split())}")
         except ValueError as err:
-            reply = ("error", 400, str(err))
+            reply = ("error", 400, " ".join(str(err).split()))
         except Exception as err:  # noqa: BLE001 - report, keep serving
-            reply = ("error", 500, f"{type(err).__name__}: {err}")
+            reply = ("error", 500, f"{type(err).__name__}: {' '.join(str(err).split())}")
         try:
             conn.send(reply)
         except (EOFError, OSError, BrokenPipeError):
             return
-
-
-class _NotAcceptable(Exception):
-    pass
 
 
 class _Worker:
@@ -177,42 +232,106 @@ class _Worker:
         self.conn.close()
 
 
+class AnswerCache:
+    """Recent answers by request, least recently used dropped first. The store never changes
+    while the server runs, so an answer never goes stale; a hit needs no worker."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES, max_answer: int = 1 << 20):
+        self.max_bytes, self.max_answer = max_bytes, max_answer
+        self._answers: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+            return found
+
+    def put(self, key: str, media: str, body: bytes) -> None:
+        if len(body) > self.max_answer:
+            return
+        with self._lock:
+            if key not in self._answers:
+                self._answers[key] = (media, body)
+                self._bytes += len(body)
+            while self._bytes > self.max_bytes:
+                self._bytes -= len(self._answers.popitem(last=False)[1][1])
+
+
+def _busy(message: str) -> tuple[int, str, bytes, dict[str, str]]:
+    return 503, "text/plain", (message + "\n").encode(), {"Retry-After": RETRY_AFTER}
+
+
 class QueryPool:
-    """A few worker processes that each hold the store open; a query past ``timeout`` kills its worker."""
+    """2 × ``size`` worker processes holding the store open; at most ``size`` queries run long.
 
-    def __init__(self, graph_dir: Path, size: int = 2, timeout: float = 30.0):
-        from aikg.store import ensure_store
+    A query past ``short`` seconds needs one of ``size`` long-query slots: without one it
+    is stopped (503); past ``timeout`` it is stopped too. Waiting for a worker is bounded.
+    """
 
+    def __init__(self, graph_dir: Path, size: int = 2, timeout: float = 30.0, short: float = SHORT_SECONDS):
         self.location = str(ensure_store(graph_dir) / "db")
         self.timeout = timeout
         self.size = size
-        self._context = multiprocessing.get_context("spawn")
+        self.short = min(short, timeout)
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["aikg.serve", "pyoxigraph"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._long = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._waiting = 0
         self._closed = False
         self.timeouts = 0
-        for _ in range(size):
+        self.stopped = 0
+        self.answers = AnswerCache()
+        for _ in range(2 * size):
             self._idle.put(_Worker(self._context, self.location))
 
-    def run(
-        self, sparql: str, result_type: str | None, graph_type: str | None, default_graphs: list[str] | None = None
-    ) -> tuple[int, str, bytes]:
-        """(HTTP status, media type, body) of one query."""
-        deadline = time.monotonic() + self.timeout
+    def _acquire(self) -> _Worker | None:
+        with self._lock:
+            if self._waiting >= MAX_WAITING:
+                return None
+            self._waiting += 1
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            return self._idle.get(timeout=min(self.timeout, QUEUE_SECONDS))
         except queue.Empty:
-            return 503, "text/plain", b"all query workers are busy; try again later\n"
-        healthy = True
+            return None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def run(self, request: dict) -> tuple[int, str, bytes, dict[str, str]]:
+        """(HTTP status, media type, body, extra headers) of one query request."""
+        key = json.dumps(request, sort_keys=True)
+        cached = self.answers.get(key)
+        if cached is not None:
+            return 200, cached[0], cached[1], {}
+        started = time.monotonic()
+        worker = self._acquire()
+        if worker is None:
+            return _busy("all query workers are busy; try again later")
+        healthy = False
         try:
-            worker.conn.send((sparql, result_type, graph_type, default_graphs or []))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                healthy = False
-                self.timeouts += 1
-                return 503, "text/plain", f"query timed out after {self.timeout:g} s\n".encode()
-            reply = worker.conn.recv()
+            worker.conn.send(request)
+            if worker.conn.poll(self.short):
+                reply = worker.conn.recv()
+            elif not self._long.acquire(blocking=False):
+                self.stopped += 1
+                return _busy(f"query stopped after {self.short:g} s: {self.size} long queries are already running "
+                             "(the endpoint keeps its other workers for short queries); try again later")
+            else:
+                try:
+                    if not worker.conn.poll(max(0.0, self.timeout - (time.monotonic() - started))):
+                        self.timeouts += 1
+                        return 503, "text/plain", f"query timed out after {self.timeout:g} s\n".encode(), {}
+                    reply = worker.conn.recv()
+                finally:
+                    self._long.release()
+            healthy = True
         except (EOFError, OSError, BrokenPipeError):
-            healthy = False
-            return 500, "text/plain", b"the query worker died; the query was not answered\n"
+            return 500, "text/plain", b"the query worker died; the query was not answered\n", {}
         finally:
             if healthy:
                 self._idle.put(worker)
@@ -220,8 +339,9 @@ class QueryPool:
                 worker.kill()
                 threading.Thread(target=self._replace, name="aikg-worker-start", daemon=True).start()
         if reply[0] == "ok":
-            return 200, reply[1], reply[2]
-        return reply[1], "text/plain", (reply[2] + "\n").encode()
+            self.answers.put(key, reply[1], reply[2])
+            return 200, reply[1], reply[2], {}
+        return reply[1], "text/plain", (reply[2] + "\n").encode(), {}
 
     def _replace(self) -> None:
         if self._closed:
@@ -250,6 +370,7 @@ class QueryPool:
 
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog: bursts of clients connect without SYN retries
 
     def __init__(self, address, pool: QueryPool, site: Path | None, queries_dir: Path | None):
         self.pool = pool
@@ -314,7 +435,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         url = urllib.parse.urlsplit(self.path)
         route = url.path
-        if route == "/sparql":
+        if route in ("/sparql", "/sparql/"):
             self._sparql(url)
         elif self.command not in ("GET", "HEAD"):
             self.close_connection = True  # the body, if any, was not read
@@ -337,35 +458,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _sparql(self, url) -> None:
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if self.command == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_QUERY_BYTES:
-                self._error(413, f"request body over {MAX_QUERY_BYTES} bytes", {"Connection": "close"})
-                self.close_connection = True
-                return
-            body = self.rfile.read(length) if length > 0 else b""
-            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            if content_type == "application/sparql-update":
-                self._error(403, "this endpoint is read-only: SPARQL Update is refused")
-                return
-            if content_type == "application/x-www-form-urlencoded":
-                try:
-                    form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-                except UnicodeDecodeError:
-                    self._error(400, "form body is not UTF-8")
-                    return
-                for name, values in form.items():
-                    params.setdefault(name, []).extend(values)
-            elif content_type == "application/sparql-query":
-                try:
-                    params.setdefault("query", []).append(body.decode("utf-8"))
-                except UnicodeDecodeError:
-                    self._error(400, "query is not UTF-8")
-                    return
-            else:
-                self._error(415, "POST a form (query=...) or application/sparql-query")
+            if self._post_params(params) is None:
                 return
         elif self.command not in ("GET", "HEAD"):
-            self._error(405, "method not allowed: the endpoint is read-only", {"Allow": "GET, HEAD, POST"})
+            self.close_connection = True  # the body, if any, was not read
+            self._error(405, "method not allowed: the endpoint is read-only", {"Allow": "GET, HEAD, POST", "Connection": "close"})
             return
         if "update" in params:
             self._error(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -377,16 +474,60 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if "SERVICE" in sparql_tokens(queries[0])[1]:  # the server must not fetch URLs for a client
             self._error(403, "SERVICE is not allowed: this endpoint answers from its own graph only")
             return
-        result_type = negotiate(self.headers.get("Accept"), RESULT_TYPES)
-        graph_type = negotiate(self.headers.get("Accept"), GRAPH_TYPES)
-        if "format" in params:
-            shortcut = FORMAT_PARAM.get(params["format"][0].lower())
-            if shortcut is None:
-                self._error(400, f"unknown format {params['format'][0]!r} (one of {', '.join(FORMAT_PARAM)})")
-                return
-            result_type, graph_type = shortcut
-        status, media, body = self.server.pool.run(queries[0], result_type, graph_type, params.get("default-graph-uri"))
-        self._send(status, media, body)
+        try:
+            request = self._query_request(queries[0], params)
+        except AikgError as err:
+            self._error(400, str(err))
+            return
+        status, media, body, extra = self.server.pool.run(request)
+        self._send(status, media, body, extra)
+
+    def _post_params(self, params: dict[str, list[str]]) -> bool | None:
+        """Add a POSTed form or query to ``params``; None (after answering) when the POST is refused."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_QUERY_BYTES:
+            self.close_connection = True
+            self._error(413, f"request body over {MAX_QUERY_BYTES} bytes", {"Connection": "close"})
+            return None
+        body = self.rfile.read(length) if length > 0 else b""
+        content_type, _, rest = (self.headers.get("Content-Type") or "").partition(";")
+        content_type = content_type.strip().lower()
+        charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in rest.split(";") if p.strip().lower().startswith("charset=")), "utf-8")
+        if content_type == "application/sparql-update":
+            self._error(403, "this endpoint is read-only: SPARQL Update is refused")
+            return None
+        if content_type not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+            self._error(415, "POST a form (query=...) or application/sparql-query")
+            return None
+        if charset not in ("utf-8", "utf8"):
+            self._error(415, f"the request body must be UTF-8, not {charset}")
+            return None
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            self._error(400, "the request body is not UTF-8")
+            return None
+        if content_type == "application/sparql-query":
+            params.setdefault("query", []).append(text)
+        else:
+            for name, values in urllib.parse.parse_qs(text, keep_blank_values=True).items():
+                params.setdefault(name, []).extend(values)
+        return True
+
+    def _query_request(self, sparql: str, params: dict[str, list[str]]) -> dict:
+        """What a worker needs: the query, its base IRI, the dataset and the chosen media type per answer kind."""
+        formats = [v for name in FORMAT_PARAMS for v in params.get(name, [])]
+        accept = format_accept(formats) or self.headers.get("Accept")
+        default, named = params.get("default-graph-uri"), params.get("named-graph-uri")
+        dataset = None
+        if default is not None or named is not None:
+            dataset = ([check_iri(i) for i in default or []], [check_iri(i) for i in named or []])
+        return {
+            "query": sparql,
+            "base": self.server.url + "sparql",
+            "dataset": dataset,
+            "choices": {kind: negotiate(accept, offered) for kind, offered in OFFERED.items()},
+        }
 
     # -- pages
 

@@ -225,10 +225,8 @@ def bind_values(sparql: str, bind: dict | None, *, prefixes: dict[str, str] | No
 
 
 
-def sparql_tokens(sparql: str) -> tuple[set[str], list[str]]:
-    """(variable names, upper-cased keywords in order) outside strings, IRIs and comments."""
-    variables: set[str] = set()
-    words: list[str] = []
+def _tokens(sparql: str):
+    """("var", name, end) and ("word", UPPER, end) tokens outside strings, IRIs and comments."""
     pos = 0
     while pos < len(sparql):
         skip = _SKIP.match(sparql, pos)
@@ -237,19 +235,49 @@ def sparql_tokens(sparql: str) -> tuple[set[str], list[str]]:
             continue
         var = _TOKEN_VAR.match(sparql, pos)
         if var:
-            variables.add(var.group(1))
+            yield "var", var.group(1), var.end()
             pos = var.end()
             continue
         word = _WORD.match(sparql, pos)
         if word:
-            words.append(word.group(1).upper())
+            yield "word", word.group(1).upper(), word.end()
             pos = word.end()
             continue
         pos += 1
+
+
+def sparql_tokens(sparql: str) -> tuple[dict[str, None], list[str]]:
+    """(variable names in order of first appearance, upper-cased keywords in order)."""
+    variables: dict[str, None] = {}
+    words: list[str] = []
+    for kind, text, _ in _tokens(sparql):
+        if kind == "var":
+            variables.setdefault(text)
+        else:
+            words.append(text)
     return variables, words
 
 
-def bound_terms(variables: set[str], bind: dict | None) -> dict:
+_STAR = re.compile(r"(?:\s|#[^\n\r]*)*(?:(?:DISTINCT|REDUCED)(?![\w:])(?:\s|#[^\n\r]*)*)?\*", re.I)
+
+
+def explicit_projection(sparql: str, variables: list[str]) -> str | None:
+    """``sparql`` with its top-level ``SELECT *`` spelled out, the variables in order of first
+    appearance in the text (as the W3C results list them); None if it is not ``SELECT *``."""
+    for kind, text, end in _tokens(sparql):
+        if kind == "word" and text == "SELECT":
+            star = _STAR.match(sparql, end)
+            if not star or not variables:
+                return None
+            order = list(sparql_tokens(sparql)[0])
+            ranked = sorted(variables, key=lambda v: order.index(v) if v in order else len(order))
+            return f"{sparql[: star.end() - 1]}{' '.join('?' + v for v in ranked)}{sparql[star.end():]}"
+        if kind == "word" and text in ("CONSTRUCT", "ASK", "DESCRIBE"):
+            return None
+    return None
+
+
+def bound_terms(variables, bind: dict | None) -> dict:
     """``--bind name=value`` pairs as RDF terms; a name the query does not have is an error."""
     terms = {}
     for name, value in (bind or {}).items():

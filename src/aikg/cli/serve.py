@@ -16,7 +16,7 @@ def serve(
     graph: Path = typer.Option(None, "--graph", "-g", help="Folder holding graph.ttl (default: extracted/)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds a query may run before it is stopped (503)."),
     site: Path = typer.Option(Path("site"), "--site", help="Folder of HTML pages served under /site/ (if present)."),
-    workers: int = typer.Option(2, "--workers", "-j", min=1, help="Query worker processes."),
+    workers: int = typer.Option(2, "--workers", "-j", min=1, help="Queries that may run long at once; as many more workers are kept for short queries."),
 ) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /."""
     import signal

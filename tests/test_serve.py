@@ -205,12 +205,104 @@ def test_site_pages_are_served_without_escaping_the_folder(server: Server):
         assert status == 404 and b"not to be served" not in body, path
 
 
-def test_sparqlwrapper_client_reads_the_endpoint(server: Server):
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+SW_SELECT = ("SELECT ?label WHERE { ?e a <https://w3id.org/aikg/ontology#Model> ; "
+             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+SW_CONSTRUCT = ("CONSTRUCT { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+                "?e a <https://w3id.org/aikg/ontology#Model> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+GRAPH_FORMATS = ("xml", "rdf+xml", "rdf", "turtle", "n3", "json-ld", "json")
+SPARQLWRAPPER_CHECKS = (  # every return format SPARQLWrapper has for each query form: 20 checks
+    [("SELECT", f) for f in ("json", "xml", "csv", "tsv")] + [("ASK", f) for f in ("json", "xml")]
+    + [("CONSTRUCT", f) for f in GRAPH_FORMATS] + [("DESCRIBE", f) for f in GRAPH_FORMATS]
+)
 
+
+def _graph_of(converted, fmt: str) -> rdflib.Graph:
+    if isinstance(converted, rdflib.Graph):
+        return converted
+    return rdflib.Graph().parse(data=converted.decode("utf-8"), format="n3" if fmt == "n3" else "turtle")
+
+
+@pytest.mark.parametrize(("form", "fmt"), SPARQLWRAPPER_CHECKS, ids=[f"{f}-{m}" for f, m in SPARQLWRAPPER_CHECKS])
+def test_sparqlwrapper_gets_correct_answers_in_every_format(server: Server, form: str, fmt: str):
+    """SPARQLWrapper sends format=, output= and results= beside its Accept header; each answer must convert."""
+    import warnings
+
+    from SPARQLWrapper import SPARQLWrapper
+
+    local = rdflib.Graph().parse(server.graph / "graph.ttl", format="turtle")
+    model = next(iter(local.query(SW_CONSTRUCT)))[0]
+    query = {"SELECT": SW_SELECT, "ASK": "ASK { ?s a <https://w3id.org/aikg/ontology#Model> }",
+             "CONSTRUCT": SW_CONSTRUCT, "DESCRIBE": f"DESCRIBE <{model}>"}[form]
     client = SPARQLWrapper(server.url + "sparql")
-    client.setQuery(COUNT)
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    answer = client.query().convert()
-    assert int(answer["results"]["bindings"][0]["n"]["value"]) == _local_count(server.graph)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Sending Accept header '*/*'" for json/rdf graphs
+        converted = client.query().convert()
+    if form == "SELECT":
+        expected = sorted(str(row[0]) for row in local.query(SW_SELECT))
+        if fmt == "json":
+            got = [b["label"]["value"] for b in converted["results"]["bindings"]]
+        elif fmt == "xml":
+            got = [node.firstChild.data for node in converted.getElementsByTagName("literal")]
+        else:
+            rows = converted.decode("utf-8").splitlines()
+            assert rows[0] == ("label" if fmt == "csv" else "?label")
+            got = [next(csv.reader([r]))[0] if fmt == "csv" else r.strip('"') for r in rows[1:]]
+        assert sorted(got) == expected and expected
+    elif form == "ASK":
+        got = converted["boolean"] if fmt == "json" else converted.getElementsByTagName("boolean")[0].firstChild.data == "true"
+        assert got is True
+    elif form == "CONSTRUCT":
+        assert set(_graph_of(converted, fmt)) == set(local.query(SW_CONSTRUCT).graph) != set()
+    else:
+        status, _, body = server.get(query, "application/n-triples")
+        assert status == 200
+        described = set(rdflib.Graph().parse(data=body.decode(), format="nt"))
+        assert set(_graph_of(converted, fmt)) == described and any(t[0] == model for t in described)
+
+
+def test_sparqlwrapper_ask_as_csv_or_tsv_is_refused(server: Server):
+    """CSV and TSV define no boolean form: 406, which SPARQLWrapper reports as an error."""
+    from urllib.error import HTTPError
+
+    from SPARQLWrapper import SPARQLWrapper
+
+    for fmt in ("csv", "tsv"):
+        client = SPARQLWrapper(server.url + "sparql")
+        client.setQuery("ASK { ?s ?p ?o }")
+        client.setReturnFormat(fmt)
+        with pytest.raises(HTTPError) as refused:
+            client.query()
+        assert refused.value.code == 406
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a triple cross product
+
+
+def test_runaway_queries_do_not_starve_a_named_query(tmp_path: Path, mini_dir: Path, repo_root: Path):
+    """2 × --workers runaway queries at once: a named query still answers within 1 s, and the
+    runaways beyond --workers are stopped with 503 and Retry-After instead of holding workers."""
+    import concurrent.futures
+
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    (graph / "graph.ttl").write_bytes((mini_dir / "graph.ttl").read_bytes())
+    named = (repo_root / "queries" / "models-by-organization.rq").read_text(encoding="utf-8")
+    workers = 2
+    with running_server(graph, tmp_path / "cache", "--workers", str(workers), "--timeout", "20") as srv:
+        assert srv.get("ASK {}")[0] == 200  # the workers are up
+        with concurrent.futures.ThreadPoolExecutor(2 * workers) as pool:
+            runaways = [pool.submit(srv.get, f"{RUNAWAY} # {i}") for i in range(2 * workers)]
+            time.sleep(0.2)  # they hold every worker now
+            started = time.monotonic()
+            status, _, body = srv.request("POST", "/sparql", named.encode(), {"Content-Type": "application/sparql-query"})
+            elapsed = time.monotonic() - started
+            assert status == 200 and json.loads(body)["results"]["bindings"], body
+            assert elapsed < 1.0, f"a named query took {elapsed:.2f} s behind runaway queries"
+            deadline = time.monotonic() + 10
+            while sum(f.done() for f in runaways) < workers and time.monotonic() < deadline:
+                time.sleep(0.05)
+            stopped = [f.result() for f in runaways if f.done()]
+            assert len(stopped) == workers and all(s == 503 and "Retry-After" in h and b"long queries are already running" in b for s, h, b in stopped)
+            srv.process.terminate()  # the other runaways end with the server

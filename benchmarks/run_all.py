@@ -17,6 +17,7 @@ import bench_1m  # noqa: E402
 import bench_build  # noqa: E402
 import bench_cli  # noqa: E402
 import bench_extract  # noqa: E402
+import bench_load  # noqa: E402
 import bench_queries  # noqa: E402
 from common import cores  # noqa: E402
 
@@ -30,6 +31,7 @@ def main() -> None:
         ("extract", (lambda: bench_extract.main((1, 10))) if quick else (lambda: bench_extract.main((1, 10, 50), (1, 2)))),
         ("queries", bench_queries.main),
         ("cli", bench_cli.main),
+        ("load", (lambda: bench_load.main(seconds=2.0)) if quick else bench_load.main),
         ("1m", (lambda: bench_1m.main(200_000)) if quick else bench_1m.main),
     ):
         print(f"running {name}...", file=sys.stderr)

@@ -9,13 +9,11 @@ listing the closest candidates.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from aikg import analyze
+from aikg import analyze, names
 from aikg.analyze import ARTICLE, ARTICLE_PREFIX, Fact, KnowledgeGraph, PathResult
 from aikg.errors import AikgError
 from aikg.records import ENTITY_TYPES
@@ -36,97 +34,40 @@ def load(graph_dir: Path | str | None = None) -> KnowledgeGraph:
     return _loaded[key]
 
 
-# -- names --------------------------------------------------------------------------------------
+# -- names (the alias index lives in aikg.names; `aikg ask` uses the same one) ----------------
+
+normalize = names.normalize
+_compact = names.compact
+SearchHit = names.SearchHit
 
 
-def normalize(text: str) -> str:
-    """NFKC, case-folded, inner whitespace collapsed: 'ＱＷＥＮ  2' → 'qwen 2'."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[\s\-_·・.]+", "", text)
+def name_index(kg: KnowledgeGraph) -> names.NameIndex:
+    """The alias index of a loaded graph (built once per graph)."""
+    if "index" not in kg._cache:
+        kg._cache["index"] = names.NameIndex(
+            names.Named(eid, e.label, e.type, tuple(e.aliases), e.mentions) for eid, e in kg.entities.items()
+        )
+    return kg._cache["index"]
 
 
 def _names(kg: KnowledgeGraph) -> dict[str, list[tuple[str, str]]]:
     """entity id → [(normalized form, kind)] with kind 'label', 'alias' or 'id'."""
-    if "names" not in kg._cache:
-        names: dict[str, list[tuple[str, str]]] = {}
-        for eid, entity in kg.entities.items():
-            forms = [(normalize(entity.label), "label")]
-            forms += [(normalize(alias), "alias") for alias in entity.aliases]
-            forms.append((normalize(eid), "id"))
-            names[eid] = forms
-        kg._cache["names"] = names
-    return kg._cache["names"]
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    entity: str  # id
-    label: str
-    type: str
-    mentions: int
-    matched: str  # the label or alias that matched
-    how: str  # "exact", "prefix" or "contains"
-
-
-_HOW = ("exact", "prefix", "contains")
+    return name_index(kg).forms
 
 
 def search(kg: KnowledgeGraph, text: str, *, entity_type: str | None = None, limit: int | None = 20) -> list[SearchHit]:
     """Entities whose label, alias or id contains ``text`` (case-insensitive, NFKC, also
     ignoring spaces and dashes), best first: exact before prefix before contains, then the
     most mentioned, then label matches before alias matches."""
-    query = normalize(text)
-    if not query:
+    if not normalize(text):
         raise AikgError("empty search text")
     entity_type = check_type(entity_type) if entity_type else None
-    compact = _compact(query)
-    scored = []
-    for eid, forms in _names(kg).items():
-        entity = kg.entities[eid]
-        if entity_type and entity.type != entity_type:
-            continue
-        best = None
-        for form, kind in forms:
-            for candidate, target in ((form, query), (_compact(form), compact)):
-                if not target:
-                    continue
-                if candidate == target:
-                    how = 0
-                elif candidate.startswith(target):
-                    how = 1
-                elif target in candidate:
-                    how = 2
-                else:
-                    continue
-                rank = (how, {"label": 0, "alias": 1, "id": 2}[kind])
-                if best is None or rank < best[0]:
-                    best = (rank, form if kind != "label" else entity.label, kind)
-        if best is not None:
-            (how, kind_rank), form, kind = best
-            matched = entity.label if kind == "label" else next(
-                (a for a in (*entity.aliases, eid) if normalize(a) == form), form
-            )
-            scored.append(((how, -entity.mentions, kind_rank, entity.label, eid), SearchHit(
-                eid, entity.label, entity.type, entity.mentions, matched, _HOW[how])))
-    scored.sort(key=lambda item: item[0])
-    hits = [hit for _, hit in scored]
-    return hits if limit is None else hits[:limit]
+    return name_index(kg).search(text, entity_type=entity_type, limit=limit)
 
 
 def suggestions(kg: KnowledgeGraph, text: str, n: int = 5) -> list[str]:
     """Entity ids closest to ``text``: partial matches first, then difflib's close matches."""
-    found = [hit.entity for hit in search(kg, text, limit=n)] if normalize(text) else []
-    forms: dict[str, str] = {}
-    for eid, names in _names(kg).items():
-        for form, _ in names:
-            forms.setdefault(form, eid)
-    for form in difflib.get_close_matches(normalize(text), sorted(forms), n=n * 2, cutoff=0.5):
-        if forms[form] not in found:
-            found.append(forms[form])
-    return found[:n]
+    return name_index(kg).suggestions(text, n)
 
 
 def describe(kg: KnowledgeGraph, eid: str) -> str:

@@ -143,6 +143,9 @@ def build(
 
         extraction_cache = ExtractionCache()
     extraction = extract(documents, progress=on_document, workers=workers, cache=extraction_cache)
+    from aikg.extract.quantities import extract_observations
+
+    extraction.observations = extract_observations(documents, extraction)
     lap("extract")
     graph = to_graph(extraction)
     data = turtle_bytes(graph)

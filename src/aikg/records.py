@@ -90,6 +90,34 @@ class Relation:
     rule: str
 
 
+@dataclass(frozen=True)
+class Observation:
+    """A number or date stated about an entity (or an article's subject), with its evidence.
+
+    Values are normalized decimal strings ("13500000", "0.1952"); ``date`` and ``period``
+    are ISO strings of one precision ("2024", "2024-09", "2024-12-01").
+    """
+
+    about: tuple[str, ...]  # entity ids (jointly, for a shared value); () = the article's subject
+    measure: str  # an id of ontology/measures.toml
+    stated: str  # the number or date as written ("1350 万", "19.52%")
+    article_key: str
+    evidence: str
+    start: int  # offsets of the evidence in the source text
+    end: int
+    rule: str
+    value: str | None = None
+    low: str | None = None  # a range: "10-40%"
+    high: str | None = None
+    unit: str | None = None  # a QUDT unit local name (NUM, PERCENT)
+    date: str | None = None  # for date measures
+    period: str | None = None  # the period or point in time a quantity refers to
+    qualifier: str | None = None  # nearly, moreThan, about, … / early, mid, late
+    rank: int | None = None
+    category: str | None = None  # what is ranked or grouped ("AI 编程")
+    subject_label: str | None = None  # the subject's name when it is not an entity
+
+
 @dataclass
 class Extraction:
     """Everything extracted from a set of documents, resolved to one node per thing."""
@@ -99,3 +127,4 @@ class Extraction:
     entities: dict[str, Entity]  # by entity id
     mentions: list[Mention]
     relations: list[Relation]
+    observations: list[Observation] = field(default_factory=list)  # numbers and dates (extract/quantities.py)

@@ -10,6 +10,11 @@ ENT = Namespace("https://w3id.org/aikg/entity/")
 ART = Namespace("https://w3id.org/aikg/article/")
 STMT = Namespace("https://w3id.org/aikg/statement/")
 WD = Namespace("http://www.wikidata.org/entity/")
+OBS = Namespace("https://w3id.org/aikg/observation/")
+MEASURE = Namespace("https://w3id.org/aikg/measure/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SCHEMA = Namespace("https://schema.org/")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
 
 PREFIXES = {
     "aikg": AIKG,
@@ -17,6 +22,11 @@ PREFIXES = {
     "art": ART,
     "stmt": STMT,
     "wd": WD,
+    "obs": OBS,
+    "measure": MEASURE,
+    "wdt": WDT,
+    "schema": SCHEMA,
+    "unit": UNIT,
     "rdf": RDF,
     "rdfs": RDFS,
     "skos": SKOS,

@@ -7,8 +7,8 @@ import hashlib
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from aikg.graph.namespaces import AIKG, ART, ENT, STMT, WD, bind_prefixes
-from aikg.records import Extraction, Relation
+from aikg.graph.namespaces import AIKG, ART, ENT, MEASURE, OBS, SCHEMA, STMT, UNIT, WD, WDT, bind_prefixes
+from aikg.records import Extraction, Observation, Relation
 
 
 def entity_iri(entity_id: str) -> URIRef:
@@ -28,6 +28,90 @@ def statement_iri(relation: Relation) -> URIRef:
 
 def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
+
+
+def observation_iri(obs: Observation) -> URIRef:
+    parts = (*obs.about, obs.measure, obs.value, obs.low, obs.high, obs.date, obs.period, obs.rank, obs.category,
+             obs.subject_label, obs.article_key, obs.start)
+    digest = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()
+    return OBS[digest[:16]]
+
+
+def number_literal(text: str) -> Literal:
+    """A normalized decimal string as xsd:integer when whole, else xsd:decimal."""
+    return Literal(text, datatype=XSD.decimal if "." in text else XSD.integer)
+
+
+def date_literal(iso: str) -> Literal:
+    """"2024" → xsd:gYear, "2024-10" → xsd:gYearMonth, "2023-06-13" → xsd:date."""
+    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(iso), XSD.date)
+    return Literal(iso, datatype=datatype)
+
+
+def add_measures(graph: Graph) -> None:
+    """The controlled list of measures (ontology/measures.toml) with labels and alignments."""
+    from aikg.extract.quantities import load_measures
+
+    add = graph.add
+    for measure in load_measures().values():
+        node = MEASURE[measure.id]
+        add((node, RDF.type, AIKG.Measure))
+        add((node, RDFS.label, Literal(measure.label_en, lang="en")))
+        add((node, RDFS.label, Literal(measure.label_zh, lang="zh")))
+        add((node, AIKG.measureKind, Literal(measure.kind)))
+        if measure.unit:
+            add((node, AIKG.unit, UNIT[measure.unit]))
+        mapping = SKOS.exactMatch if measure.match == "exact" else SKOS.closeMatch
+        if measure.wikidata:
+            add((node, mapping, WDT[measure.wikidata]))
+        if measure.schema:
+            add((node, mapping, SCHEMA[measure.schema]))
+        if measure.property:
+            add((node, AIKG.directProperty, AIKG[measure.property]))
+
+
+def add_observations(graph: Graph, extraction: Extraction) -> None:
+    from aikg.extract.quantities import load_measures
+
+    measures = load_measures()
+    add = graph.add
+    for obs in extraction.observations:
+        node = observation_iri(obs)
+        article = article_iri(obs.article_key)
+        add((node, RDF.type, AIKG.Observation))
+        for key in obs.about:
+            add((node, AIKG.about, entity_iri(key)))
+        if not obs.about:
+            add((node, AIKG.about, article))
+        add((node, AIKG.measure, MEASURE[obs.measure]))
+        if obs.value is not None:
+            add((node, AIKG.value, number_literal(obs.value)))
+        if obs.low is not None:
+            add((node, AIKG.minValue, number_literal(obs.low)))
+            add((node, AIKG.maxValue, number_literal(obs.high)))
+        if obs.unit:
+            add((node, AIKG.unit, UNIT[obs.unit]))
+        if obs.date:
+            add((node, AIKG.date, date_literal(obs.date)))
+            direct = measures[obs.measure].property
+            for key in obs.about if direct else ():
+                add((entity_iri(key), AIKG[direct], date_literal(obs.date)))
+        if obs.period:
+            add((node, AIKG.period, date_literal(obs.period)))
+        if obs.qualifier:
+            add((node, AIKG.qualifier, Literal(obs.qualifier)))
+        if obs.rank is not None:
+            add((node, AIKG.rank, _int(obs.rank)))
+        if obs.category:
+            add((node, AIKG.category, Literal(obs.category)))
+        if obs.subject_label:
+            add((node, AIKG.subjectLabel, Literal(obs.subject_label)))
+        add((node, AIKG.statedAs, Literal(obs.stated)))
+        add((node, PROV.wasDerivedFrom, article))
+        add((node, AIKG.evidence, Literal(obs.evidence)))
+        add((node, AIKG.startOffset, _int(obs.start)))
+        add((node, AIKG.endOffset, _int(obs.end)))
+        add((node, AIKG.rule, Literal(obs.rule)))
 
 
 def to_graph(extraction: Extraction) -> Graph:
@@ -75,6 +159,8 @@ def to_graph(extraction: Extraction) -> Graph:
         add((statement, AIKG.startOffset, _int(relation.start)))
         add((statement, AIKG.endOffset, _int(relation.end)))
         add((statement, AIKG.rule, Literal(relation.rule)))
+    add_measures(graph)
+    add_observations(graph, extraction)
     return graph
 
 

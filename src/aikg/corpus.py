@@ -14,6 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from aikg.byline import find_byline
 from aikg.errors import AikgError
 from aikg.records import Article, Document, Sentence
 
@@ -216,7 +217,7 @@ def split_articles(doc: Document) -> list[Article]:
     text = doc.text
     bylines = list(BYLINE.finditer(text))
     if len(bylines) <= 1:
-        return [_single_article(doc, bylines[0] if bylines else None)]
+        return [_single_article(doc)]
 
     markers = list(PART_MARKER.finditer(text))
     # (start, kind, payload): the boundaries that open a new section.
@@ -271,18 +272,19 @@ def _is_container_part(text: str, start: int, end: int, bylines: list[re.Match])
     return len(text[start:end].strip()) < 600 and any(b.start() >= end for b in bylines)
 
 
-def _single_article(doc: Document, byline: re.Match | None) -> Article:
+def _single_article(doc: Document) -> Article:
     text = doc.text
+    found = find_byline(text)
     heading = MARKDOWN_HEADING.search(text)
     if heading:
         title = heading.group("title").strip()
-    elif byline is not None and (prev := _previous_nonblank_line(text, byline.start(), 0)):
+    elif found is not None and (prev := _previous_nonblank_line(text, found.start, 0)):
         title = text[prev[0]:prev[1]]
     else:
         first = next((line.strip() for line in text.splitlines() if line.strip()), doc.slug)
         title = first[:120]
-    authors = split_authors(byline.group("names")) if byline else ()
-    bio = _find_bio(text, byline.end(), len(text), authors) if byline else None
+    authors = found.names if found else ()
+    bio = _find_bio(text, found.end, len(text), authors) if found else None
     return Article(
         id=doc.slug,
         doc_slug=doc.slug,
@@ -290,7 +292,7 @@ def _single_article(doc: Document, byline: re.Match | None) -> Article:
         authors=authors,
         start=0,
         end=len(text),
-        byline=(byline.start(), byline.end()) if byline else None,
+        byline=(found.start, found.end) if found else None,
         bio=bio,
     )
 

@@ -10,14 +10,16 @@ from aikg import paths
 from aikg.corpus import split_sentences
 from aikg.extract.entities import Candidate, parenthetical_aliases
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
-from aikg.extract.relations import RawFact, antecedent, sentence_facts
+from aikg.extract.relations import PRONOUN, RawFact, antecedent, sentence_facts
+from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
+from aikg.extract.structure import StructureReader
 from aikg.records import Article, Document, Entity, Extraction, Mention, Relation, Sentence
 
 EVIDENCE_MAX = 240
 # Rules precise enough that a name they found is looked for again in the whole document.
-ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix"}
+ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix"}
 
 
 @dataclass
@@ -28,6 +30,8 @@ class SentenceResult:
     mentions: list[Candidate]
     facts: list[RawFact]
     aliases: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (alias, head)
+    heads: list[Candidate] = field(default_factory=list)  # mentions that take part in facts
+    learned: list[RawFact] = field(default_factory=list)  # facts of the learned relation model
 
 
 @dataclass
@@ -55,18 +59,23 @@ def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries,
             if hits and hits[0][0] == 0 and hits[0][1] == len(author):
                 entry = entries[hits[0][3]]
                 forms[author] = (entry.type, "byline", entry.id)
-            elif author.endswith(rules.org_suffixes):
+            elif author.endswith(rules.org_suffixes) or author.endswith(tuple(" " + s for s in rules.org_latin_suffixes)):
                 forms[author] = ("Organization", "byline", None)
             else:
                 forms[author] = ("Person", "byline", None)
     return forms
 
 
-def extract_document(doc: Document, articles: list[Article], nlp=None) -> DocumentResult:
-    """Find mentions and facts in every sentence of one document."""
+def extract_document(doc: Document, articles: list[Article], nlp=None, model: RelationModel | None = None, learned: bool = True) -> DocumentResult:
+    """Find mentions and facts in every sentence of one document.
+
+    Facts come from the relation rules and from the learned relation model (the shipped
+    one unless ``model`` is given; none when ``learned`` is false).
+    """
     from aikg.extract.pipeline import build_nlp, find_mentions
 
     nlp = nlp or build_nlp()
+    model = (model or load_model()) if learned else None
     matcher, entries = lexicon_matcher(paths.LEXICON)
     rules = load_rules(paths.RULES)
     seeds = _author_gazetteer(articles, matcher, entries, rules)
@@ -91,7 +100,10 @@ def extract_document(doc: Document, articles: list[Article], nlp=None) -> Docume
     result = DocumentResult(document=doc, articles=articles)
     bio_person: Candidate | None = None
     previous: tuple[str, list[Candidate]] | None = None
+    structure: StructureReader | None = None
     for (article, sentence), mentions in zip(sentences, found):
+        if structure is None or previous is None or previous[0] != article.id:
+            structure = StructureReader(rules)
         if not sentence.in_bio:
             bio_person = None
         else:
@@ -106,8 +118,13 @@ def extract_document(doc: Document, articles: list[Article], nlp=None) -> Docume
         same_article = previous is not None and previous[0] == article.id
         referent = antecedent(previous[1], sentence.text) if same_article else None
         facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent)
+        facts += structure.facts(sentence.text, heads)
         previous = (article.id, heads)
-        result.sentences.append(SentenceResult(sentence, mentions, facts, aliases))
+        if referent is not None:  # the pronoun stands for its referent: the model may pair it too
+            pronoun = PRONOUN.match(sentence.text)
+            heads = [Candidate(pronoun.start(), pronoun.end(), referent.text, referent.type, "pronoun", referent.key)] + heads
+        learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
+        result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned))
     return result
 
 
@@ -161,7 +178,7 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
                 if in_byline and cand.text in article.authors:
                     if entity.type in rules.signatures["authorOf"][0]:
                         add_relation(entity.id, "authorOf", article.key, article, sentence, "byline")
-            for fact in item.facts:
+            for fact in item.facts + item.learned:
                 subject, obj = entity_of(fact.subject), entity_of(fact.object)
                 domain, range_ = rules.signatures[fact.predicate]
                 if subject.id == obj.id or subject.type not in domain or obj.type not in range_:

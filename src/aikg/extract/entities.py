@@ -24,12 +24,14 @@ LATIN_NAME = re.compile(
     r"(?:[ \u00a0](?:[A-Z][A-Za-z0-9]*|\d+(?:\.\d+)*[A-Za-z]{0,2})(?:[-_.+][A-Za-z0-9]+)*){0,3}"
     r"(?![A-Za-z0-9_])"
 )
-LATIN_PERSON = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:[ \u00a0][A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}(?![A-Za-z])")
+LATIN_PERSON = re.compile(
+    r"(?<![A-Za-z])[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:[ \u00a0][A-Z]\.)?(?:[ \u00a0][A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}(?![A-Za-z])"
+)
 # rule priorities: higher wins an overlap of equal standing
 PRIORITY = {
     "lexicon": 5, "byline": 5, "echo": 4,
     "person-role": 3, "person-title": 3, "person-verb": 2, "person-latin": 3,
-    "person-token": 2, "person-given-name": 3, "cjk-product": 2,
+    "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1,
 }
@@ -192,9 +194,16 @@ def latin_candidates(
     extendable = {c.start: c for c in taken if c.type in ("Model", "Tool") and c.key}
     masked = _mask(text, [c for c in taken if c.start not in extendable])
     found = []
+    english = not _CJK_CHAR.search(text)
     for match in LATIN_NAME.finditer(masked):
         name = match.group(0).rstrip(".")
         start, end = match.start(), match.start() + len(name)
+        if english:  # "introduce Vicuna-13B", "The Team": a leading English word is not part of a name
+            while " " in name and _english_word(name.split(" ", 1)[0], rules):
+                head = name.split(" ", 1)[0]
+                name, start = name[len(head) + 1:], start + len(head) + 1
+            if re.fullmatch(r"[\d.]+[KkMmBb]?", name):
+                continue  # "70K": a number, not a name
         known = extendable.get(start)
         if known is not None:
             if end > known.end and (known.key and prefix_matcher):
@@ -211,7 +220,7 @@ def latin_candidates(
         if re.fullmatch(r"[A-Z]{1,2}", name) or not (title_case or re.search(r"[A-Z0-9]", name)):
             continue  # "QA", "TF"; "scaling 模型": too short or plain English
         prefix = _known_prefix(name, prefix_matcher, entries)
-        if prefix is not None and prefix.type in ("Model", "Tool"):
+        if prefix is not None and prefix.type in ("Model", "Tool") and rule != "org-latin":
             # "Qwen2.5-Coder" extends a known model: same type, new thing
             etype, rule = prefix.type, "latin-prefix"
         elif etype is None and rules.model_shape.search(name):
@@ -222,6 +231,11 @@ def latin_candidates(
             etype, rule = "Tool", "latin-bare"
         found.append(Candidate(start, end, name, etype, rule))
     return found
+
+
+def _english_word(word: str, rules: RuleSet) -> bool:
+    """A lower-case word, or a function word or gerund, leading a run of Latin words in English prose."""
+    return bool(re.fullmatch(r"[a-z]+", word)) or word.lower() in rules.english_function_words or bool(re.fullmatch(r"[A-Z][a-z]+ing", word))
 
 
 def _cue_type(masked: str, start: int, end: int, rules: RuleSet) -> str | None:
@@ -245,6 +259,12 @@ def _known_prefix(name: str, matcher: SurfaceMatcher, entries: dict[str, Lexicon
     return None
 
 
+# In English prose a capitalized word or an acronym is no sign of a name: only these shapes are.
+ENGLISH_SHAPES = re.compile(
+    r"[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*"  # LangChain, vLLM, NanoFlow
+    r"|[A-Za-z]+[0-9][A-Za-z0-9]*"  # llama2, SV3D
+    r"|[A-Za-z][A-Za-z0-9]*\.(?:cpp|c|js|py|rs|go|ai)"  # llama.cpp, bitnet.cpp
+)
 BARE_SHAPES = re.compile(
     r"[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*"  # camelCase inside: LangChain, vLLM, KTransformers
     r"|[A-Z][A-Z0-9]{2,7}"  # acronyms: MLIR, ONNX, RK3588
@@ -265,6 +285,10 @@ def _bare_name_ok(name: str, text: str, start: int, end: int, rules: RuleSet) ->
             return bool(re.fullmatch(r"[A-Z][A-Za-z0-9]+", head) or BARE_SHAPES.fullmatch(head)) and all(p.isalnum() for p in rest)
         return bool(BARE_SHAPES.fullmatch(word) or (index and re.fullmatch(r"[A-Z][A-Za-z0-9]*|\d+(\.\d+)*", word)))
 
+    if not _CJK_CHAR.search(text):
+        head, *rest = words[0].split("-")
+        first_ok = bool(ENGLISH_SHAPES.fullmatch(words[0]) or (rest and (ENGLISH_SHAPES.fullmatch(head) or re.fullmatch(r"[A-Z][A-Za-z0-9]*", head)) and all(p.isalnum() for p in rest) and any(re.search(r"[A-Z0-9]", p) for p in rest)))
+        return first_ok and all(re.fullmatch(r"[A-Z][A-Za-z0-9.-]*|\d+(\.\d+)*", w) for w in words[1:]) and normalize(head) not in rules.stop_forms
     shaped = all(shaped_word(i, w) for i, w in enumerate(words))
     if not shaped or any(normalize(w.split("-")[0]) in rules.stop_forms for w in words[:1]):
         return False  # "ISCA-2015": a conference and its year
@@ -318,8 +342,13 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             continue
         if verbs and re.match(verbs, after):
             found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-verb"))
-        elif match.group(0).split()[0] in rules.given_names and not any(after.startswith(c) for cues in rules.latin_cues.values() for c in cues):
-            found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-given-name"))
+        elif not any(after.startswith(c) for cues in rules.latin_cues.values() for c in cues):
+            words = match.group(0).split()
+            if words[0].split("-")[0] in rules.given_names:
+                found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-given-name"))
+            elif all(rules.pinyin_word.fullmatch(part) for w in words if not w.endswith(".") for part in w.split("-")):
+                # a Chinese name in pinyin: "Zhuohan Li", "Wei-Lin Chiang", "Ying Sheng"
+                found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-pinyin"))
     # a lone Western given name in Chinese prose: "应用: Charles / 视频PPT提取"
     for match in re.finditer(r"(?<![A-Za-z])[A-Z][a-z]{2,}(?![A-Za-z])", masked):
         name = match.group(0)

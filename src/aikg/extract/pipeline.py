@@ -30,6 +30,7 @@ from aikg.extract.rules import load_rules
 # names inside URLs and e-mail addresses are not mentions (ANNOTATION.md)
 URL = re.compile(r"(?:https?://|www\.)[^\s，。；、）)」]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|cn)(?:/[^\s，。；、）)」]*)?")
 MENTIONS_KEY = "aikg"
+SHAPE_ONLY_RULES = {"person-pinyin", "person-given-name", "latin-bare", "org-latin"}
 GAZETTEER_KEY = "aikg_gazetteer"  # doc.user_data: a document-level SurfaceMatcher of names found by rules
 
 
@@ -69,6 +70,8 @@ class EntityFinder:
         candidates = taken + abbreviation_candidates(text, tokens, taken, self.rules)
         links = [m.span() for m in URL.finditer(text)]
         chosen = [c for c in choose(candidates) if not any(s < c.end and c.start < e for s, e in links)]
+        if self.rules.citation_line.match(text):  # a bibliography entry: only names known by other means
+            chosen = [c for c in chosen if c.rule not in SHAPE_ONLY_RULES]
         doc.user_data[MENTIONS_KEY] = chosen
         spans = []
         for cand in chosen:

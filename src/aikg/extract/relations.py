@@ -70,7 +70,8 @@ def _group(mentions: list[Candidate], index: int, text: str, step: int) -> list[
 
 PRONOUN = re.compile(
     r"\s*(?:它们?|其|该(?:模型|框架|工具|项目|系列|平台|库|系统|产品|引擎|数据集)|这一(?:模型|框架|工具|项目|系列|平台|系统)|"
-    r"这个(?:模型|框架|工具|项目|平台|系统)|此(?:模型|框架|工具|项目)|后者|前者)"
+    r"这个(?:模型|框架|工具|项目|平台|系统)|此(?:模型|框架|工具|项目)|后者|前者|"
+    r"(?:This|The) (?:model|framework|tool|library|project|system|platform|engine)\b|(?:It|Its|It's)\b)"
 )
 
 

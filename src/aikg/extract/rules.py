@@ -32,6 +32,10 @@ class RuleSet:
     surnames: frozenset[str]
     person_not_last: frozenset[str]
     given_names: frozenset[str]
+    pinyin_word: re.Pattern  # one or two pinyin syllables, a whole word
+    english_function_words: frozenset[str]
+    structure: dict[str, tuple[str, ...]]  # table header words: maker_headers, product_headers
+    citation_line: re.Pattern
     org_final_chars: tuple[str, ...]
     technology_suffixes: tuple[str, ...]
     technology_generic_heads: frozenset[str]
@@ -62,6 +66,11 @@ def _compiled_field(rules: RuleSet, field_name: str) -> re.Pattern:
     return re.compile(_alternation(list(getattr(rules, field_name))))
 
 
+def _pinyin_word(initials: list[str], finals: list[str]) -> re.Pattern:
+    syllable = f"(?:{_alternation(initials)})?(?:{_alternation(finals)})"
+    return re.compile(f"(?:{syllable}){{1,2}}", re.I)
+
+
 @lru_cache(maxsize=4)
 def load_rules(path: Path) -> RuleSet:
     """Parse rules.toml; a missing or malformed file is a user-facing error."""
@@ -87,6 +96,10 @@ def load_rules(path: Path) -> RuleSet:
         surnames=frozenset(person["surnames"].split()),
         person_not_last=frozenset(person["not_last"]),
         given_names=frozenset(person["given_names"].split()),
+        pinyin_word=_pinyin_word(person["pinyin_initials"], person["pinyin_finals"]),
+        english_function_words=frozenset(w.lower() for w in latin["english_function_words"]),
+        structure={k: tuple(v) for k, v in data["structure"].items() if isinstance(v, list)},
+        citation_line=re.compile(data["structure"]["citation_line"]),
         org_final_chars=tuple(data["jieba"]["org_final_chars"].split()),
         technology_suffixes=tuple(sorted(data["technology"]["suffixes"], key=len, reverse=True)),
         technology_generic_heads=frozenset(data["technology"]["generic_heads"]),

@@ -1,0 +1,39 @@
+"""`aikg train`: refit the relation model from annotations/ and print its cross-validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from aikg.cli.app import app
+
+
+@app.command("train")
+def train_command(
+    out: Path = typer.Option(None, "--out", "-o", help="Where to write the model (default: the shipped file in the package)."),
+) -> None:
+    """Fit the relation model on annotations/ (report, public training split, unseen), deterministically;
+    print leave-one-document-out figures of each learner compared."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from aikg.extract.relmodel import MODEL_FILE
+    from aikg.train import train
+
+    report = train(out or MODEL_FILE)
+    console = Console(highlight=False)
+    console.print(f"{report.examples} candidate pairs ({report.positives} with a gold relation) from {report.groups} documents")
+    for learner, by_threshold in report.cv.items():
+        table = Table(title=f"{learner}: leave-one-document-out (rules where they fire, else the learner)")
+        for col in ("threshold", "scope", "P", "R", "F1", "tp", "fp", "fn"):
+            table.add_column(col, justify="right" if col not in ("scope",) else "left")
+        for threshold, figures in by_threshold.items():
+            for scope in ("all", "zh", "en", "learner", "developedBy", "basedOn", "usesTechnology", "affiliatedWith", "partOf"):
+                f = figures.get(scope)
+                if f is None:
+                    continue
+                mark = " *" if learner == "logreg" and threshold == report.threshold else ""
+                table.add_row(f"{threshold:g}{mark}", scope, f"{f.precision:.3f}", f"{f.recall:.3f}", f"{f.f1:.3f}", str(f.tp), str(f.fp), str(f.fn))
+        console.print(table)
+    console.print(f"wrote {report.model_path} ({report.bytes:,} bytes; logreg, threshold {report.threshold:g})")

@@ -1,0 +1,215 @@
+"""The learned relation model: features of a pair of mentions in one sentence, and their scoring.
+
+A pair (earlier mention A, later mention B) gets one of eleven labels: ``none``, or a
+predicate with a direction (``developedBy>``: A developedBy B; ``developedBy<``: B
+developedBy A). Features are the words between, around and at the edges of the pair,
+their types, distance, coordination, the sentence's language and which relation rules
+fired on the pair. The weights are a multinomial logistic regression fitted by
+``aikg train`` (``aikg.train``) and shipped as sorted JSON beside this module — data, not
+code — so scoring needs no learning library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from aikg.extract.entities import Candidate
+from aikg.extract.relations import RawFact
+from aikg.extract.rules import RuleSet
+
+MODEL_FILE = Path(__file__).with_name("model") / "relations.json"
+LEARNED = ("affiliatedWith", "developedBy", "basedOn", "usesTechnology", "partOf")
+LABELS = ("none",) + tuple(f"{p}{d}" for p in LEARNED for d in (">", "<"))
+RULE_NAME = "learned"
+MAX_GAP = 120  # characters between the two mentions of a pair
+TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?|[\u4e00-\u9fff]+|[^\sA-Za-z0-9\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|,|，|&|/|／|and|or|或)\s*$", re.I)
+SEPARATOR = re.compile(r"[，,；;：:]")
+
+
+def language(text: str) -> str:
+    """'zh' when a tenth or more of the letters are Chinese characters, else 'en'."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    return "zh" if letters and len(CJK.findall(text)) * 10 >= letters else "en"
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased Latin words, numbers, punctuation; Chinese runs as characters and bigrams."""
+    out: list[str] = []
+    for match in TOKEN.finditer(text):
+        token = match.group(0)
+        if CJK.match(token):
+            out.extend(token)
+            out.extend(token[i:i + 2] for i in range(len(token) - 1))
+        else:
+            out.append(token.lower())
+    return out
+
+
+def _edge(text: str, last: bool) -> str:
+    """The word or Chinese bigram at one edge of a stretch of text."""
+    found = TOKEN.findall(text)
+    if not found:
+        return "_"
+    token = found[-1] if last else found[0]
+    if CJK.match(token):
+        return token[-2:] if last else token[:2]
+    return token.lower()
+
+
+def _bucket(value: int, bounds=(0, 2, 5, 10, 20, 40, 80)) -> str:
+    return str(next((b for b in bounds if value <= b), "far"))
+
+
+CUE_KEYS = ("develop_verbs", "develop_passive", "possessive", "based_on", "uses", "part_of", "affiliation_cues",
+            "develop_en", "based_en", "uses_en", "part_en", "affiliation_en")
+
+
+@lru_cache(maxsize=4)
+def _cue_patterns(rules: RuleSet) -> tuple[tuple[str, re.Pattern], ...]:
+    """Each relation cue list as one regex; Latin cues match whole words only."""
+    out = []
+    for key in CUE_KEYS:
+        words = sorted(rules.relations.get(key, ()), key=len, reverse=True)
+        parts = [rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w) for w in words]
+        if parts:
+            out.append((key, re.compile("|".join(parts), re.I)))
+    return tuple(out)
+
+
+def cue_features(rules: RuleSet, **stretches: str) -> list[str]:
+    """'cue:KEY@WHERE' for every cue list with a word in a stretch of text."""
+    return [f"cue:{key}@{where}" for where, text in stretches.items() for key, pattern in _cue_patterns(rules) if pattern.search(text)]
+
+
+def pair_features(text: str, mentions: list[Candidate], i: int, j: int, rule_facts: list[RawFact], lang: str, in_bio: bool, rules: RuleSet) -> list[str]:
+    """Features of the pair (mentions[i], mentions[j]), i < j, in one sentence; ``rule_facts`` are
+    the sentence's rule facts (the pair's own are never among them when scoring)."""
+    a, b = mentions[i], mentions[j]
+    between = text[a.end:b.start]
+    types = f"{a.type}>{b.type}"
+    features = [f"t:{types}", f"t:{types}|{lang}", f"d:{_bucket(len(between))}", f"mb:{_bucket(j - i - 1, (0, 1, 2, 4))}"]
+    features += [f"b:{t}" for t in set(tokens(between))] if len(between) <= 40 else ["b:FAR"]
+    first, last = _edge(between, False), _edge(between, True)
+    features += [f"b1:{first}", f"bl:{last}", f"b1:{first}|{types}", f"bl:{last}|{types}"]
+    before, after = text[max(0, a.start - 12):a.start], text[b.end:b.end + 12]
+    features += [f"l:{_edge(before, True)}", f"r:{_edge(after, False)}", f"r:{_edge(after, False)}|{types}"]
+    cues = cue_features(rules, b=between, l=before, r=after)
+    features += cues + [f"{cue}|{types}" for cue in cues]
+    if COORDINATION.match(between):
+        features.append("coord")
+    if SEPARATOR.search(between):
+        features.append("sep")
+    if in_bio:
+        features.append("bio")
+    # what the rules said of each end with other mentions ("A、B 和 C 由 X 开发": a list shares its verb)
+    for fact in rule_facts:
+        for name, mention in (("ra", a), ("rb", b)):
+            if fact.subject is mention:
+                features.append(f"{name}:{fact.predicate}:s")
+            elif fact.object is mention:
+                features.append(f"{name}:{fact.predicate}:o")
+    return sorted(set(features))
+
+
+def candidate_pairs(mentions: list[Candidate], rules: RuleSet):
+    """(i, j) for every pair of mentions close enough that some learned predicate fits their types."""
+    for i, a in enumerate(mentions):
+        for j in range(i + 1, len(mentions)):
+            b = mentions[j]
+            if b.start - a.end > MAX_GAP:
+                break
+            if a.text == b.text or b.start < a.end:
+                continue
+            if allowed_labels(a.type, b.type, rules)[1:]:
+                yield i, j
+
+
+@lru_cache(maxsize=64)
+def _allowed(a_type: str, b_type: str, signatures: tuple) -> tuple[int, ...]:
+    allowed = [0]
+    for index, label in enumerate(LABELS[1:], start=1):
+        predicate, direction = label[:-1], label[-1]
+        subject, obj = (a_type, b_type) if direction == ">" else (b_type, a_type)
+        domain, range_ = dict(signatures)[predicate]
+        if subject in domain and obj in range_:
+            allowed.append(index)
+    return tuple(allowed)
+
+
+def allowed_labels(a_type: str, b_type: str, rules: RuleSet) -> tuple[int, ...]:
+    """Indices into LABELS that the ontology allows for a pair of these types ('none' first)."""
+    return _allowed(a_type, b_type, tuple(sorted((p, rules.signatures[p]) for p in LEARNED)))
+
+
+def rule_labels(facts: list[RawFact], a: Candidate, b: Candidate) -> set[str]:
+    """The labels the relation rules gave the pair (a earlier than b)."""
+    labels = set()
+    for fact in facts:
+        if fact.subject is a and fact.object is b:
+            labels.add(f"{fact.predicate}>")
+        elif fact.subject is b and fact.object is a:
+            labels.add(f"{fact.predicate}<")
+    return labels
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    """Multinomial logistic regression weights: feature → one weight per label."""
+
+    labels: tuple[str, ...]
+    intercept: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+    threshold: float
+
+    @classmethod
+    def from_json(cls, data: dict) -> RelationModel:
+        labels = tuple(data["labels"])
+        if labels != LABELS:
+            raise ValueError(f"relation model labels {labels} are not {LABELS}")
+        return cls(labels, tuple(data["intercept"]), {k: tuple(v) for k, v in data["weights"].items()}, float(data["threshold"]))
+
+    def probabilities(self, features: list[str], allowed: tuple[int, ...]) -> list[tuple[float, int]]:
+        """(probability, label index) over the allowed labels, highest first."""
+        scores = {k: self.intercept[k] for k in allowed}
+        for feature in features:
+            row = self.weights.get(feature)
+            if row is not None:
+                for k in allowed:
+                    scores[k] += row[k]
+        top = max(scores.values())
+        exp = {k: math.exp(v - top) for k, v in scores.items()}
+        total = sum(exp.values())
+        return sorted(((v / total, k) for k, v in exp.items()), key=lambda item: (-item[0], item[1]))
+
+    def facts(self, text: str, mentions: list[Candidate], rule_facts: list[RawFact], rules: RuleSet, in_bio: bool = False) -> list[RawFact]:
+        """The facts the model finds among one sentence's mentions (sorted by start), on the pairs
+        no relation rule decided."""
+        lang = language(text)
+        found: list[RawFact] = []
+        for i, j in candidate_pairs(mentions, rules):
+            a, b = mentions[i], mentions[j]
+            if rule_labels(rule_facts, a, b):
+                continue  # where a rule decided, the rule's fact stands
+            features = pair_features(text, mentions, i, j, rule_facts, lang, in_bio, rules)
+            probability, index = self.probabilities(features, allowed_labels(a.type, b.type, rules))[0]
+            if index == 0 or probability < self.threshold:
+                continue
+            label = LABELS[index]
+            subject, obj = (a, b) if label.endswith(">") else (b, a)
+            found.append(RawFact(subject, label[:-1], obj, RULE_NAME))
+        return found
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_FILE) -> RelationModel | None:
+    """The shipped relation model, or None when none has been trained yet."""
+    if not path.is_file():
+        return None
+    return RelationModel.from_json(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,105 @@
+"""Facts that document structure states: table rows read with their header, list items under a heading.
+
+- A table (Markdown ``| a | b |`` rows, or lines of `` | ``-joined cells) whose header
+  names a maker column (组织 / 公司 / Organization / Developer …) beside a product column
+  (模型 / 名称 / Model / Name / Engine …, or the first column) gives, per row,
+  product developedBy maker (rule ``table-row``).
+- A heading that is just an organization's name ("## 阿里巴巴", "### Meta AI") makes the
+  organization the maker of the model or tool each list item under it opens with (rule
+  ``heading-scope``), until the next heading.
+
+The header words live in ``ontology/rules.toml`` (``[structure]``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from aikg.extract.entities import Candidate
+from aikg.extract.relations import MADE, MAKERS, RawFact
+from aikg.extract.rules import RuleSet
+
+SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+HEADING = re.compile(r"^(?:#{1,6})\s+(?P<title>.+?)\s*#*$")
+LIST_ITEM = re.compile(r"^(?:[-*+•]|\d+[.)、])\s+")
+
+
+def _cells(line: str) -> list[tuple[int, int]] | None:
+    """(start, end) of each cell of a table row, or None when the line is not one."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        bars = [i for i, ch in enumerate(line) if ch == "|"]
+    elif line.count(" | ") >= 1 and not HEADING.match(stripped):
+        bars = [-1] + [m.start() + 1 for m in re.finditer(r" \| ", line)] + [len(line)]
+    else:
+        return None
+    return [(a + 1, b) for a, b in zip(bars, bars[1:])]
+
+
+@dataclass
+class StructureReader:
+    """Walks an article's sentences in order, remembering the current table header and heading."""
+
+    rules: RuleSet
+    columns: tuple[int | None, int | None] | None = None  # (product column, maker column) of the open table
+    in_table: bool = False
+    scope: Candidate | None = None  # the organization a heading names
+    pending_header: list[str] = field(default_factory=list)
+
+    def _roles(self, headers: list[str]) -> tuple[int | None, int | None] | None:
+        words = self.rules.structure
+        maker = next((i for i, h in enumerate(headers) if any(w.lower() in h.lower() for w in words["maker_headers"])), None)
+        if maker is None:
+            return None
+        product = next((i for i, h in enumerate(headers) if i != maker and any(w.lower() in h.lower() for w in words["product_headers"])), None)
+        if product is None and maker != 0:
+            product = 0
+        return (product, maker) if product is not None else None
+
+    def facts(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
+        """Facts a sentence states through the structure around it (offsets relative to it)."""
+        stripped = text.strip()
+        heading = HEADING.match(stripped)
+        if heading:
+            self.in_table, self.columns = False, None
+            orgs = [m for m in mentions if m.type == "Organization"]
+            title = heading.group("title")
+            self.scope = orgs[0] if len(orgs) == 1 and len(mentions) == 1 and len(orgs[0].text) * 2 >= len(title.strip("*_ ")) else None
+            return []
+        if SEPARATOR_ROW.match(stripped):
+            if self.pending_header:
+                self.columns = self._roles(self.pending_header)
+                self.in_table = True
+            return []
+        cells = _cells(text)
+        if cells is None:
+            self.in_table, self.columns, self.pending_header = False, None, []
+            return self._scoped(text, mentions)
+        if not self.in_table:
+            # the first row of a table is its header (a Markdown table confirms it with a separator row)
+            self.pending_header = [text[a:b].strip() for a, b in cells]
+            if not text.strip().startswith("|") and not mentions:
+                self.columns, self.in_table = self._roles(self.pending_header), True
+            return []
+        if self.columns is None:
+            return []
+        product_col, maker_col = self.columns
+
+        def in_cell(col: int | None, types: tuple[str, ...]) -> list[Candidate]:
+            if col is None or col >= len(cells):
+                return []
+            a, b = cells[col]
+            return [m for m in mentions if a <= m.start and m.end <= b and m.type in types]
+
+        products, makers = in_cell(product_col, MADE), in_cell(maker_col, MAKERS)
+        return [RawFact(p, "developedBy", m, "table-row") for p in products[:1] for m in makers]
+
+    def _scoped(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
+        item = LIST_ITEM.match(text.strip())
+        if self.scope is None or item is None or not mentions:
+            return []
+        first = mentions[0]
+        if first.type in ("Model", "Tool") and first.start <= len(text) - len(text.lstrip()) + item.end() + 2:
+            return [RawFact(first, "developedBy", self.scope, "heading-scope")]
+        return []

@@ -717,8 +717,10 @@ def _store_key(graph_dir) -> tuple:
     return str(ensure_store(graph_dir))
 
 
-def ask(question: str, graph_dir: Path | str | None = None, *, store=None, cues: Cues | None = None) -> Answer:
-    """Answer ``question`` from the graph in ``graph_dir`` (default extracted/)."""
+def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: str | None = None,
+        cues: Cues | None = None) -> Answer:
+    """Answer ``question`` from the graph in ``graph_dir`` (default extracted/); ``store`` (an open
+    store of that graph) and ``key`` (any string naming it) skip finding the store."""
     import pyoxigraph as ox
 
     from aikg.sparql import PREFIXES
@@ -726,7 +728,7 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, cues:
 
     started = time.perf_counter()
     graph_dir = Path(graph_dir or paths.DEFAULT_OUT)
-    key = _store_key(graph_dir)
+    key = key or _store_key(graph_dir)
     if store is None:
         store = _open_cached(key, graph_dir, open_store)
     graph = graph_names(store, key)

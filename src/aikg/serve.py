@@ -14,8 +14,11 @@ Routes
   variables in order of first appearance. SPARQL Update (an ``update=`` parameter or
   ``application/sparql-update``) is refused with 403 and never reaches the store,
   which is opened read-only anyway; so is SERVICE (no fetching URLs for a client).
-- ``/``        a small offline query page (no CDN; results are put in the page with
-  ``textContent``, never as HTML); ``/queries.json`` lists the named queries.
+- ``/``        an offline query page: a question box (``aikg ask``; answers and evidence put in
+  the page with ``textContent``, never as HTML) and YASGUI (``@zazuko/yasgui``, vendored in
+  ``aikg/static/yasgui/`` with its license) with aikg's prefixes preloaded and the named queries
+  as examples; ``/queries.json`` lists the named queries, ``/prefixes.json`` the prefixes.
+- ``/ask?q=QUESTION`` the answer of ``aikg ask`` as JSON (run in a query worker).
 - ``/site/...`` the HTML pages of a site folder, if there is one.
 
 Workers and admission: pyoxigraph cannot interrupt a query running in a thread, so
@@ -56,6 +59,10 @@ from aikg.sparql import check_iri, explicit_projection, sparql_tokens
 from aikg.store import ensure_store
 
 MAX_QUERY_BYTES = 1 << 20  # a SPARQL request body
+MAX_QUESTION_CHARS = 2000  # a question for /ask
+YASGUI_DIR = Path(__file__).resolve().parent / "static" / "yasgui"
+YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css", "LICENSE": "text/plain",
+                "THIRD_PARTY_LICENSES": "text/plain"}
 MAX_RESULT_BYTES = 256 << 20  # a serialized answer
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SHORT_SECONDS = 0.5  # past this, a query holds one of the `workers` long-query slots
@@ -150,9 +157,16 @@ class _NotAcceptable(Exception):
     pass
 
 
-def answer(store, request: dict) -> tuple[str, bytes]:
-    """(media type, body) of one query request on a pyoxigraph store; the worker's job."""
+def answer(store, request: dict, location: str | None = None) -> tuple[str, bytes]:
+    """(media type, body) of one query request on a pyoxigraph store; the worker's job.
+    A request with an ``ask`` key is a question for :func:`aikg.ask.ask` (answered as JSON)."""
     import pyoxigraph as ox
+
+    if "ask" in request:
+        from aikg.ask import ask
+
+        found = ask(request["ask"], request["graph"], store=store, key=location or request["graph"])
+        return "application/json", json.dumps(found.to_dict(), ensure_ascii=False).encode()
 
     sparql = request["query"]
     options: dict = {"base_iri": request["base"]}
@@ -191,7 +205,7 @@ def _worker_main(conn, location: str) -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            media, body = answer(store, request)
+            media, body = answer(store, request, location)
             if len(body) > MAX_RESULT_BYTES:
                 reply = ("error", 413, f"answer is {len(body) >> 20} MiB, over the {MAX_RESULT_BYTES >> 20} MiB limit")
             else:
@@ -273,6 +287,7 @@ class QueryPool:
 
     def __init__(self, graph_dir: Path, size: int = 2, timeout: float = 30.0, short: float = SHORT_SECONDS):
         self.location = str(ensure_store(graph_dir) / "db")
+        self.graph_dir = Path(graph_dir)
         self.timeout = timeout
         self.size = size
         self.short = min(short, timeout)
@@ -446,6 +461,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._send(200, "text/javascript", QUERY_SCRIPT.encode(), PAGE_HEADERS)
         elif route == "/queries.json":
             self._send(200, "application/json", self._named_queries())
+        elif route == "/prefixes.json":
+            from aikg.sparql import PREFIXES
+
+            self._send(200, "application/json", json.dumps(PREFIXES).encode())
+        elif route == "/ask":
+            self._ask(url)
+        elif route.startswith("/yasgui/") and route[len("/yasgui/"):] in YASGUI_FILES:
+            name = route[len("/yasgui/"):]
+            self._send(200, YASGUI_FILES[name], (YASGUI_DIR / name).read_bytes())
         elif route == "/site" or route.startswith("/site/"):
             self._static(route[len("/site") :])
         else:
@@ -529,6 +553,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
             "choices": {kind: negotiate(accept, offered) for kind, offered in OFFERED.items()},
         }
 
+    # -- questions
+
+    def _ask(self, url) -> None:
+        questions = urllib.parse.parse_qs(url.query, keep_blank_values=True).get("q", [])
+        if len(questions) != 1 or not questions[0].strip():
+            self._error(400, "give exactly one question: /ask?q=...")
+            return
+        if len(questions[0]) > MAX_QUESTION_CHARS:
+            self._error(413, f"a question is at most {MAX_QUESTION_CHARS} characters")
+            return
+        status, media, body, extra = self.server.pool.run({"ask": questions[0], "graph": str(self.server.pool.graph_dir)})
+        self._send(status, media, body, extra)
+
     # -- pages
 
     def _named_queries(self) -> bytes:
@@ -573,28 +610,35 @@ QUERY_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <title>aikg SPARQL</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="yasgui/yasgui.min.css">
 <style>
-body { font-family: system-ui, sans-serif; margin: 1.5rem; max-width: 80rem; }
-textarea { width: 100%; height: 14rem; font-family: ui-monospace, monospace; font-size: 0.9rem; }
-table { border-collapse: collapse; margin-top: 1rem; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-#status { margin-left: 1rem; color: #555; }
-pre { background: #f8f8f8; padding: 0.5rem; overflow: auto; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem; max-width: 90rem; }
+#question { width: 60%; font-size: 1rem; padding: 0.3rem; }
+#answers table { border-collapse: collapse; margin-top: 0.5rem; font-size: 0.9rem; }
+#answers th, #answers td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+#answers th { background: #f3f3f3; }
+#ask-status, #status { margin-left: 1rem; color: #555; }
+.reading { color: #555; font-size: 0.85rem; }
+pre.sparql { background: #f8f8f8; padding: 0.5rem; overflow: auto; font-size: 0.8rem; }
 </style>
 </head>
 <body>
-<h1>aikg SPARQL</h1>
-<p>Read-only endpoint: <code>/sparql</code>. Named queries:
+<h1>aikg</h1>
+<section id="ask-box">
+<h2>Ask a question</h2>
+<form id="ask-form"><input id="question" type="text" placeholder="阿里巴巴发布了哪些模型？ / Who developed KAG?" autocomplete="off">
+<button id="ask" type="submit">Ask</button><span id="ask-status"></span></form>
+<div id="answers"></div>
+</section>
+<section>
+<h2>SPARQL</h2>
+<p>Read-only endpoint: <code>/sparql</code>. Example queries:
 <select id="named"><option value="">(choose one)</option></select>
-<a href="site/">site pages</a></p>
-<textarea id="query" spellcheck="false">PREFIX aikg: &lt;https://w3id.org/aikg/ontology#&gt;
-PREFIX rdfs: &lt;http://www.w3.org/2000/01/rdf-schema#&gt;
-SELECT ?type (COUNT(?entity) AS ?n)
-WHERE { ?entity a ?type . ?type rdfs:subClassOf aikg:Entity }
-GROUP BY ?type ORDER BY DESC(?n)</textarea>
-<p><button id="run">Run</button><span id="status"></span></p>
-<div id="out"></div>
+<span id="status"></span>
+<a href="site/">site pages</a> · <a href="yasgui/LICENSE">YASGUI license</a></p>
+<div id="yasgui"></div>
+</section>
+<script src="yasgui/yasgui.min.js"></script>
 <script src="query.js"></script>
 </body>
 </html>
@@ -602,80 +646,102 @@ GROUP BY ?type ORDER BY DESC(?n)</textarea>
 
 QUERY_SCRIPT = """"use strict";
 const $ = (id) => document.getElementById(id);
-const queries = {};
-fetch("queries.json").then((r) => r.json()).then((items) => {
+const DEFAULT_QUERY = "SELECT ?type (COUNT(?entity) AS ?n)\\nWHERE { ?entity a ?type . ?type rdfs:subClassOf aikg:Entity }\\nGROUP BY ?type ORDER BY DESC(?n)";
+const params = new URLSearchParams(location.search);
+let yasgui = null;
+
+function el(tag, text) { const node = document.createElement(tag); if (text !== undefined) node.textContent = text; return node; }
+
+async function startYasgui() {
+  const prefixes = await (await fetch("prefixes.json")).json();
+  const header = Object.entries(prefixes).map(([p, iri]) => "PREFIX " + p + ": <" + iri + ">").join("\\n");
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];  // no remote (LOV) lookups
+  yasgui = new Yasgui($("yasgui"), {
+    requestConfig: { endpoint: new URL("sparql", location.href).href, method: "POST" },
+    copyEndpointOnNewTab: false,
+    persistenceId: null,
+    populateFromUrl: false,
+    endpointCatalogueOptions: { getData: () => [] },
+    yasqe: { value: header + "\\n\\n" + DEFAULT_QUERY },
+  });
+  const tab = yasgui.getTab();
+  tab.getYasqe().addPrefixes(prefixes);
+  tab.getYasr().on("drawn", () => { document.body.dataset.yasrDrawn = String(Number(document.body.dataset.yasrDrawn || 0) + 1); });
+  tab.on("queryResponse", () => { $("status").textContent = "answered"; });
+  const items = await (await fetch("queries.json")).json();
+  const queries = {};
   for (const item of items) {
     queries[item.name] = item.text;
-    const option = document.createElement("option");
+    const option = el("option", item.name);
     option.value = item.name;
-    option.textContent = item.name;
     $("named").appendChild(option);
   }
-}).catch(() => {});
-$("named").addEventListener("change", (e) => { if (queries[e.target.value]) $("query").value = queries[e.target.value]; });
-
-function cell(term) {
-  if (!term) return "";
-  if (term.type === "literal" && term["xml:lang"]) return term.value + " @" + term["xml:lang"];
-  return term.value;
+  $("named").addEventListener("change", (e) => {
+    if (queries[e.target.value]) yasgui.getTab().getYasqe().setValue(queries[e.target.value]);
+  });
+  if (params.get("example") && queries[params.get("example")]) tab.getYasqe().setValue(queries[params.get("example")]);
+  if (params.get("run")) tab.query();
 }
 
-async function run() {
-  const out = $("out");
+function evidenceCell(item) {
+  const cell = el("td");
+  if (!item.evidence.length) { cell.textContent = "(no evidence stored)"; return cell; }
+  for (const ev of item.evidence) {
+    const line = el("div");
+    const where = ev.article ? "[" + ev.article + "] " : "";
+    const via = ev.via ? "via " + ev.via + ": " : "";
+    line.textContent = where + via + (ev.sentence ? "\u201c" + ev.sentence + "\u201d"
+      : (item.type === "Article" ? "(mentioned; no evidence sentence)" : "(no evidence sentence)"));
+    cell.appendChild(line);
+  }
+  return cell;
+}
+
+async function ask(question) {
+  const out = $("answers");
   out.replaceChildren();
-  $("status").textContent = "running...";
-  const started = performance.now();
+  $("ask-status").textContent = "asking...";
   try {
-    const response = await fetch("sparql", {
-      method: "POST",
-      headers: { "Content-Type": "application/sparql-query",
-                 "Accept": "application/sparql-results+json, text/turtle;q=0.9" },
-      body: $("query").value,
-    });
+    const response = await fetch("ask?q=" + encodeURIComponent(question));
     const text = await response.text();
-    const ms = Math.round(performance.now() - started);
-    if (!response.ok) {
-      $("status").textContent = response.status + " " + response.statusText + " (" + ms + " ms)";
-      const pre = document.createElement("pre");
-      pre.textContent = text;
-      out.appendChild(pre);
-      return;
-    }
-    const type = response.headers.get("Content-Type") || "";
-    if (!type.includes("json")) {
-      $("status").textContent = "graph answer (" + ms + " ms)";
-      const pre = document.createElement("pre");
-      pre.textContent = text;
-      out.appendChild(pre);
-      return;
-    }
+    if (!response.ok) { $("ask-status").textContent = response.status + " " + text; return; }
     const data = JSON.parse(text);
-    if ("boolean" in data) {
-      $("status").textContent = "ASK: " + data.boolean + " (" + ms + " ms)";
+    if (data.declined) {
+      $("ask-status").textContent = "cannot answer: " + data.declined +
+        (data.suggestions.length ? "; closest names: " + data.suggestions.join(", ") : "");
+      document.body.dataset.askDone = "declined";
       return;
     }
-    const vars = data.head.vars;
-    const rows = data.results.bindings;
-    $("status").textContent = rows.length + " row(s) (" + ms + " ms)";
-    const table = document.createElement("table");
-    const head = table.createTHead().insertRow();
-    for (const v of vars) {
-      const th = document.createElement("th");
-      th.textContent = v;
-      head.appendChild(th);
+    $("ask-status").textContent = data.answers.length + " answer(s) (" + Math.round(data.seconds * 1000) + " ms)";
+    out.appendChild(el("p", "read as: " + data.reading)).className = "reading";
+    if (data.answers.length) {
+      const table = el("table");
+      const head = table.createTHead().insertRow();
+      for (const name of ["answer", "type", "evidence (article, sentence)"]) head.appendChild(el("th", name));
+      const body = table.createTBody();
+      for (const item of data.answers) {
+        const row = body.insertRow();
+        row.appendChild(el("td", item.label));
+        row.appendChild(el("td", item.type));
+        row.appendChild(evidenceCell(item));
+      }
+      out.appendChild(table);
+    } else {
+      out.appendChild(el("p", "The graph states nothing for this reading."));
     }
-    const body = table.createTBody();
-    for (const row of rows) {
-      const tr = body.insertRow();
-      for (const v of vars) tr.insertCell().textContent = cell(row[v]);
-    }
-    out.appendChild(table);
+    const details = el("details");
+    details.appendChild(el("summary", "SPARQL"));
+    details.appendChild(el("pre", data.sparql)).className = "sparql";
+    out.appendChild(details);
+    document.body.dataset.askDone = String(data.answers.length);
   } catch (err) {
-    $("status").textContent = "error: " + err;
+    $("ask-status").textContent = "error: " + err;
   }
 }
-$("run").addEventListener("click", run);
-$("query").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(); });
+
+$("ask-form").addEventListener("submit", (e) => { e.preventDefault(); if ($("question").value.trim()) ask($("question").value); });
+if (params.get("ask")) { $("question").value = params.get("ask"); ask(params.get("ask")); }
+startYasgui().catch((err) => { $("status").textContent = "error: " + err; });
 """
 
 

@@ -303,16 +303,34 @@ def run_shell(group, graph: Path | None) -> None:
         prompt = "aikg> "
         intro = (
             f"aikg explore: {len(kg.entities)} entities, {len(kg.facts)} facts, {len(kg.articles)} articles "
-            f"from {kg.source}\ncommands: {', '.join(commands)}; `help COMMAND` for its options; `quit` to leave."
+            f"from {kg.source}\ncommands: {', '.join(commands)}; `help COMMAND` for its options; `quit` to leave.\n"
+            "Anything else is a question (aikg ask), e.g. 阿里巴巴发布了哪些模型？"
         )
 
         def emptyline(self) -> bool:
             return False
 
         def default(self, line: str) -> bool:
-            word = line.split()[0] if line.split() else line
-            close = [c for c in commands if c.startswith(word)] or sorted(commands)
-            print(f"unknown command {word!r}; commands: {', '.join(close)}, help, quit", file=sys.stderr)
+            """A line that is not a command is a question for `aikg ask`."""
+            from aikg.ask import ask
+            from aikg.cli.ask import decline_line, render_answer
+
+            try:
+                answer = ask(line, graph)
+            except AikgError as err:
+                print(f"error: {err}", file=sys.stderr)
+                return False
+            if answer.declined:
+                word = line.split()[0] if line.split() else line
+                close = [c for c in commands if c.startswith(word)] or sorted(commands)
+                print(f"unknown command {word!r}; commands: {', '.join(close)}, help, quit; as a question: {decline_line(answer)}",
+                      file=sys.stderr)
+            elif not answer.answers:
+                print(f"no answer: the graph states nothing for {answer.reading}", file=sys.stderr)
+            else:
+                render_answer(answer)
+            sys.stdout.flush()
+            sys.stderr.flush()
             return False
 
         def do_help(self, arg: str) -> bool:

@@ -185,7 +185,8 @@ def test_query_page_is_offline_and_escapes_results(server: Server):
     status, headers, body = server.request("GET", "/")
     page = body.decode("utf-8")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert "<textarea" in page and 'src="query.js"' in page
+    assert 'id="yasgui"' in page and 'src="yasgui/yasgui.min.js"' in page and 'src="query.js"' in page
+    assert 'id="question"' in page  # the question box (aikg ask)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "no CDN or external resource"
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     status, headers, script = server.request("GET", "/query.js")

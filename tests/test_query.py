@@ -387,10 +387,10 @@ def test_stats_count_what_the_graph_holds(mini_graph, mini_dir):
     stats = graph_stats(mini_dir)
     assert stats["triples"] == len(mini_graph)
     assert stats["entities"] == {t: len(set(mini_graph.subjects(RDF.type, AIKG[t]))) for t in ENTITY_TYPES}
-    assert stats["entities_total"] == sum(stats["entities"].values()) == 22
+    assert stats["entities_total"] == sum(stats["entities"].values()) == 26  # 22 in facts, 4 only in observations
     assert stats["relations"] == {p: len(list(mini_graph.triples((None, AIKG[p], None)))) for p in PREDICATES}
     assert stats["statements"] == len(set(mini_graph.subjects(RDF.type, RDF.Statement))) == stats["relations_total"]
-    assert stats["articles"] == 3
+    assert stats["articles"] == 5
     assert stats["mentions"] == len(list(mini_graph.triples((None, AIKG.mentions, None))))
     assert stats["aliases"] == len(list(mini_graph.triples((None, SKOS.altLabel, None))))
 
@@ -421,7 +421,7 @@ def test_cli_query_runs_a_file_and_inline_sparql(mini_dir, tmp_path):
     inline = invoke("query", "--sparql", path.read_text(encoding="utf-8"), "-g", str(mini_dir), "-f", "csv")
     assert from_file.exit_code == inline.exit_code == 0
     assert from_file.output == inline.output
-    assert from_file.output.splitlines()[1:] == [str(ENT[n]) for n in ("codex", "deepseek", "glm", "qwen")]
+    assert from_file.output.splitlines()[1:] == [str(ENT[n]) for n in ("codex", "deepseek", "glm", "qwen", "qwen2-1-5b")]
 
 
 def test_cli_limit_note_goes_to_stderr(mini_dir):

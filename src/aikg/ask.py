@@ -487,7 +487,6 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
             after.startswith(w) for w, _ in cues.asks if not _is_latin(w[0]))
 
     anchors_all = [n for n in named if not inside_asked_phrase(n)] or named
-    readings: list[Reading] = []
     asked_options = asked_list or [None]
 
     def cue_info(c):
@@ -599,8 +598,6 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         if len(relations) == 1:  # same relation, several typings: keep the narrowest asked type
             typed = [r for r in one_hop if r.asked]
             return typed[0] if typed else one_hop[0]
-        if len({r[1][0].relation for r in distinct}) == 1 and len({r[0] for r in distinct}) > 1:
-            pass
         listed = "; ".join(Reading(*r).describe() for r in distinct[:4])
         raise Declined(f"it can be read more than one way ({listed})")
     labels = ", ".join(f"{n.label} ({n.type})" for n in named)

@@ -166,6 +166,7 @@ class EntityView:
     facts_out: tuple[FactRow, ...]
     facts_in: tuple[FactRow, ...]
     articles: tuple[tuple[str, str, str], ...]  # (key, id, title)
+    observations: tuple = ()  # its numbers and dates (aikg.observations.ObservationRow)
 
 
 def _article_id(kg: KnowledgeGraph, key: str | None) -> str | None:
@@ -195,9 +196,12 @@ def show(kg: KnowledgeGraph, name: str) -> EntityView:
     out_rows = sorted((_row(kg, f, eid) for f in kg.facts if f.subject == eid), key=order)
     in_rows = sorted((_row(kg, f, eid) for f in kg.facts if f.object == eid and f.subject != eid), key=order)
     articles = tuple((k, kg.articles[k].id, kg.articles[k].title) for k in entity.articles if k in kg.articles)
+    from aikg.observations import about_entity, load_observations
+
+    numbers = tuple(about_entity(load_observations(kg.source), eid))
     return EntityView(
         eid, entity.label, entity.type, entity.alt_types, entity.aliases, entity.wikidata, entity.mentions,
-        kg.degree.get(eid, 0), kg.pagerank.get(eid, 0.0), tuple(out_rows), tuple(in_rows), articles,
+        kg.degree.get(eid, 0), kg.pagerank.get(eid, 0.0), tuple(out_rows), tuple(in_rows), articles, numbers,
     )
 
 

@@ -105,7 +105,7 @@ def show_cmd(
     entity: str = typer.Argument(..., help="Entity name, alias or id."),
     graph: Path = _graph_option(),
 ) -> None:
-    """Everything about one entity: type, aliases, Wikidata id, facts in and out with evidence, articles."""
+    """Everything about one entity: type, aliases, Wikidata id, facts in and out with evidence, its numbers and dates, articles."""
     from aikg import explore
 
     view = explore.show(_kg(ctx, graph), entity)
@@ -130,6 +130,14 @@ def show_cmd(
         console.print(table)
     else:
         console.print(_t("  no facts"))
+    if view.observations:
+        table = _table("measure", "value", "when", "qualifier", "rank", "as written", "article", "evidence",
+                       title=f"numbers and dates ({len(view.observations)})")
+        for row in view.observations:
+            rank = f"{row.rank} ({row.category})" if row.rank and row.category else (str(row.rank) if row.rank else "-")
+            table.add_row(_t(row.measure_label), _t(row.shown_value()), _t(row.when or "-"), _t(row.qualifier or "-"), _t(rank),
+                          _t(row.stated), _t(row.article), _t(" ".join(row.evidence.split())))
+        console.print(table)
     if view.articles:
         table = _table("article", "title", title=f"mentioned in ({len(view.articles)})")
         for _, article_id, title in view.articles:

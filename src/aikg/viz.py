@@ -41,6 +41,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -218,6 +219,9 @@ class _Site:
             if kg.degree.get(e, 0) >= min_degree
         }
         self.article_pages = {key: f"article/{page_name(key)}.html" for key in kg.articles}
+        from aikg.observations import load_observations
+
+        self.observations = load_observations(kg.source) if Path(kg.source).is_file() else []
         self.groups = communities(kg, min_size=min_community)
         self.community_pages = {c.index: f"community/{c.index}.html" for c in self.groups}
         taken: dict[str, str] = {}
@@ -397,6 +401,11 @@ class _Site:
                 graph=data, members=[self.entity_row(m) for m in group.members],
                 facts=self.fact_rows(sorted(facts, key=lambda f: (f.predicate, kg.label(f.subject), kg.label(f.object), f.article or ""))),
             )
+        # numbers and dates
+        yield "timeline.html", self.render("timeline.html.j2", "timeline.html", kind="timeline", title="Timeline",
+                                           subtitle="releases, foundings and events, as dated in the text", **self.timeline())
+        yield "data.html", self.render("data.html.j2", "data.html", kind="data", title="Data",
+                                       subtitle="statistics, shares and rankings stated in the text", **self.data())
         # index
         articles = []
         for key, rel in self.article_pages.items():
@@ -417,6 +426,81 @@ class _Site:
                           "top": [kg.label(m) for m in c.members[:6]]} for c in self.groups],
             min_degree=self.min_degree, min_community=self.min_community,
         )
+
+
+    # -- numbers and dates --
+    def obs_page(self, row) -> str | None:
+        return self.entity_pages.get(row.about[0]) if len(row.about) == 1 else None
+
+    def timeline(self) -> dict:
+        colors = {"release": "#4c78a8", "founding": "#f58518", "event": "#54a24b", "ranking": "#b279a2"}
+        dated = [r for r in self.observations if r.kind == "date" or (r.kind == "rank" and r.period)]
+        dated.sort(key=lambda r: (r.when, r.measure, r.subject, r.article_key, r.start))
+        width, left, right, step = 1100, 40, 900, 16
+
+        def position(when: str) -> float:
+            year, _, month = when.partition("-")
+            return int(year) + ((int(month[:2]) - 1) / 12 if month else 0)
+
+        years = [position(r.when) for r in dated]
+        low, high = (int(min(years)), int(max(years)) + 1) if years else (0, 1)
+        scale = (right - left) / max(1, high - low)
+        events = []
+        for i, row in enumerate(dated):
+            kind = "ranking" if row.kind == "rank" else row.measure.removesuffix("-date")
+            events.append({
+                "when": row.when, "qualifier": row.qualifier, "kind": kind, "subject": row.subject, "page": self.obs_page(row),
+                "stated": row.stated if row.kind == "date" else f"{row.stated} · {row.category or ''}".strip(" ·"),
+                "article": row.article, "evidence": row.evidence, "color": colors.get(kind, "#888"),
+                "x": round(left + (position(row.when) - low) * scale, 1), "y": 20 + i * step,
+            })
+        axis = 30 + len(dated) * step
+        span = high - low
+        every = 1 if span <= 12 else 2 if span <= 24 else 5
+        ticks = [{"x": round(left + (y - low) * scale, 1), "label": str(y)} for y in range(low, high + 1) if (y - low) % every == 0]
+        return {"events": events, "chart": {"width": width, "height": axis + 30, "left": left, "right": right, "axis": axis, "ticks": ticks}}
+
+    def bar_chart(self, title: str, bars: list[tuple[str, Decimal, str]]) -> dict:
+        top = max((v for _, v, _ in bars), default=Decimal(1)) or Decimal(1)
+        label_width, full = 200, 560
+        return {
+            "title": title, "width": label_width + full + 140, "height": 10 + 24 * len(bars), "label_width": label_width,
+            "bars": [{"label": label, "value": shown, "y": 6 + 24 * i, "width": round(float(value / top) * full, 1)}
+                     for i, (label, value, shown) in enumerate(bars)],
+        }
+
+    def data(self) -> dict:
+        numbers = [r for r in self.observations if r.kind != "date"]
+        numbers.sort(key=lambda r: (r.article_key, r.start, r.measure, r.subject))
+        rows = [{"subject": r.subject, "page": self.obs_page(r), "measure": r.measure_label, "value": r.shown_value(),
+                 "qualifier": r.qualifier or "", "when": r.when, "rank": r.rank or "", "stated": r.stated, "article": r.article,
+                 "evidence": r.evidence} for r in numbers]
+        groups: dict[tuple, list] = {}
+        for r in numbers:
+            if r.rank is not None:
+                groups.setdefault((r.measure_label, r.period or "", r.category or ""), []).append(r)
+        rankings = []
+        for (measure, period, category), members in sorted(groups.items()):
+            members.sort(key=lambda r: (r.rank, -(r.value or 0), r.subject))
+            title = " · ".join(x for x in (measure, period, category) if x)
+            valued = [r for r in members if r.value is not None]
+            chart = self.bar_chart(title, [(r.subject, r.value, r.shown_value()) for r in valued]) if valued else \
+                self.bar_chart(title, [(r.subject, Decimal(1) / r.rank, f"#{r.rank}") for r in members])
+            rankings.append({"title": title, "chart": chart, "rows": [
+                {"rank": r.rank, "subject": r.subject, "page": self.obs_page(r), "value": r.shown_value(), "stated": r.stated}
+                for r in members]})
+        sheets_by: dict[tuple, list] = {}
+        for r in numbers:
+            if r.unit == "NUM" and r.value is not None and r.rank is None:
+                sheets_by.setdefault((r.subject, r.period or ""), []).append(r)
+        sheets = []
+        for (subject, period), members in sorted(sheets_by.items()):
+            if len({r.measure for r in members}) < 2:
+                continue
+            members.sort(key=lambda r: (-r.value, r.measure_label))
+            title = f"{subject} · {period}" if period else subject
+            sheets.append(self.bar_chart(title, [(r.measure_label, r.value, r.shown_value()) for r in members]))
+        return {"rows": rows, "rankings": rankings, "sheets": sheets}
 
 
 def _markup(text: str):

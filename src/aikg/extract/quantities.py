@@ -344,12 +344,10 @@ def parse_dates(text: str, year: int | None = None, vocab: Vocab | None = None) 
 
 
 def document_date(doc: Document, articles: list[Article], vocab: Vocab | None = None) -> DateExpr | None:
-    """The date a document states for itself: a line holding only a date on its cover
-    (before the first article, within the first lines). None if it states none."""
+    """The date a document states for itself: a line holding only a date among its first
+    lines (the report's cover says "2024 年 12 月"). None if it states none."""
     vocab = vocab or load_vocab()
-    first = min((a.start for a in articles), default=len(doc.text))
-    head = doc.text[:first]
-    for line in head.splitlines()[: vocab.cover_lines]:
+    for line in doc.text.splitlines()[: vocab.cover_lines]:
         stripped = line.strip()
         if not stripped:
             continue

@@ -16,6 +16,7 @@ from aikg import paths
 from aikg.build import build
 from aikg.corpus import read_corpus
 from aikg.extract import extract
+from aikg.extract.quantities import extract_observations
 from aikg.graph.namespaces import AIKG
 from aikg.graph.rdf import to_graph, turtle_bytes
 from aikg.shacl import validate
@@ -28,7 +29,9 @@ def load(folder: Path) -> rdflib.Graph:
 
 
 def test_turtle_parses_back_to_the_same_graph(built_graph: Path):
-    extraction = extract(read_corpus([paths.DEFAULT_CORPUS]))
+    documents = read_corpus([paths.DEFAULT_CORPUS])
+    extraction = extract(documents)
+    extraction.observations = extract_observations(documents, extraction)  # as aikg.build does
     graph = to_graph(extraction)
     parsed = rdflib.Graph().parse(data=turtle_bytes(graph).decode("utf-8"), format="turtle")
     assert isomorphic(graph, parsed)

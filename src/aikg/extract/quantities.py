@@ -41,6 +41,7 @@ CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?（）()【】\n]")
 SENTENCE_PUNCT = re.compile(r"[。！？；，,.!?;]")
 PRONOUNS = ("它们", "它", "其", "they", "their", "its", "it")
 COORDINATORS = re.compile(r"\s*(?:、|，|,|/|及|和|与|以及|&|and)\s*")
+RELEASE_COORDINATORS = re.compile(r"\s*(?:、|，|,|及|和|与|以及|&|and)\s*")
 M_BASE, D_BASE = 0xE000, 0xF000  # private-use characters standing for mentions and dates in masked text
 M_CLASS, D_CLASS = "[\ue000-\uefff]", "[\uf000-\uf8ff]"
 
@@ -727,8 +728,14 @@ class QuantityExtractor:
                 break
             targets = [items[head.group(1)]]
             pos += head.end()
+        while True:  # "OpenSPG/KAG": a path names its last part (the KAG repository of OpenSPG)
+            path = re.match(rf"/({M_CLASS})", masked[pos:])
+            if not path:
+                break
+            targets[-1] = items[path.group(1)]
+            pos += path.end()
         while True:
-            more = re.match(rf"{COORDINATORS.pattern}({M_CLASS})", masked[pos:])
+            more = re.match(rf"{RELEASE_COORDINATORS.pattern}({M_CLASS})", masked[pos:])
             if not more:
                 break
             targets.append(items[more.group(1)])

@@ -61,11 +61,11 @@ def add_measures(graph: Graph) -> None:
         add((node, AIKG.measureKind, Literal(measure.kind)))
         if measure.unit:
             add((node, AIKG.unit, UNIT[measure.unit]))
-        mapping = SKOS.exactMatch if measure.match == "exact" else SKOS.closeMatch
+        # the Wikidata property that states the same thing (skos:exactMatch is kept for entities → items)
         if measure.wikidata:
-            add((node, mapping, WDT[measure.wikidata]))
+            add((node, AIKG.wikidataProperty if measure.match == "exact" else SKOS.closeMatch, WDT[measure.wikidata]))
         if measure.schema:
-            add((node, mapping, SCHEMA[measure.schema]))
+            add((node, SKOS.closeMatch, SCHEMA[measure.schema]))
         if measure.property:
             add((node, AIKG.directProperty, AIKG[measure.property]))
 

@@ -26,6 +26,7 @@ PART_MARKER = re.compile(r"^[ \t]*<[ \t]*Part[ \t]*(?P<num>\d+)[ \t]*[:：][^\r\
 AUTHOR_SEPARATORS = re.compile(r"[、，,;；]|\s+and\s+|\s*&\s*|\s+和\s+")
 # Sentence ends: Chinese and Latin terminal punctuation, or a line break.
 SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\.(?=\s)|\r?\n")
+TABLE_ROW = re.compile(r"[ \t]*\|[^\r\n]*\|[ \t]*\r?$", re.M)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
 # A run of text without sentence punctuation (a table row, a minified line) is cut into
 # pieces of at most this many characters, after a comma or a space where there is one:
@@ -347,6 +348,8 @@ def split_sentences(doc: Document, article: Article) -> list[Sentence]:
         )
 
     for match in SENTENCE_END.finditer(text, article.start, article.end):
+        if match.group(0).strip() and TABLE_ROW.match(text, text.rfind("\n", 0, match.start()) + 1):
+            continue  # a table row is one sentence: "| vLLM | Feb. 2023 |" is not cut at "Feb."
         end = match.end() if match.group(0).strip() else match.start()
         emit(cursor, end)
         cursor = match.end()

@@ -309,6 +309,55 @@ def model_json(examples: list[Example], threshold: float) -> str:
     return "{\n" + body + ',\n  "weights": {\n' + ",\n".join(sorted(lines)) + "\n  }\n}\n"
 
 
+def cross_validate_graph(root: Path = ANNOTATIONS, thresholds=THRESHOLDS) -> dict[float, dict[str, object]]:
+    """Graph-level leave-one-document-out figures: every training document (each article of the
+    report) gets its learned facts from a model fitted without it, the whole training part is
+    resolved into one graph, and that graph is scored as `aikg eval` scores any build. Returns,
+    per threshold, ``aikg.evaluate.EvalReport`` objects for 'report', 'zh' (other Chinese
+    documents) and 'en'."""
+    import dataclasses
+    import tempfile
+
+    from aikg.corpus import read_corpus
+    from aikg.evaluate import evaluate
+    from aikg.extract import extract_document, resolve
+    from aikg.extract.pipeline import build_nlp
+    from aikg.extract.relmodel import RelationModel
+    from aikg.extract.rules import load_rules
+    from aikg.graph.rdf import to_graph, turtle_bytes
+
+    corpora = training_corpora(root)
+    examples = all_examples(corpora)
+    rules = load_rules(paths.RULES)
+    nlp = build_nlp()
+    results, scored = [], []  # (group, sentence result) for every sentence
+    for corpus in corpora:
+        for doc, articles in read_corpus(corpus.texts):
+            result = extract_document(doc, articles, nlp, learned=False)
+            results.append(result)
+            for item in result.sentences:
+                group = f"report:{item.sentence.article_id}" if corpus.name == "report" else corpus.name
+                scored.append((group, item))
+    models = {}
+    for group in sorted({g for g, _ in scored}):
+        train_part = [e for e in examples if e.group != group]
+        models[group] = RelationModel.from_json(json.loads(model_json(train_part, 0.0)))
+    sets = {
+        "report": next(c for c in corpora if c.name == "report").golds,
+        "zh": [g for c in corpora if c.name != "report" and language(c.texts[0].read_text(encoding="utf-8")) == "zh" for g in c.golds],
+        "en": [g for c in corpora if language(c.texts[0].read_text(encoding="utf-8")) == "en" for g in c.golds],
+    }
+    out: dict[float, dict[str, object]] = {}
+    for threshold in thresholds:
+        for group, item in scored:
+            model = dataclasses.replace(models[group], threshold=threshold)
+            item.learned = model.facts(item.sentence.text, item.heads, item.facts, rules, item.sentence.in_bio)
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / paths.GRAPH_FILE).write_bytes(turtle_bytes(to_graph(resolve(results))))
+            out[threshold] = {name: evaluate(golds, Path(tmp)) for name, golds in sets.items() if golds}
+    return out
+
+
 @dataclass
 class TrainReport:
     examples: int

@@ -10,7 +10,7 @@ from aikg import paths
 from aikg.corpus import split_sentences
 from aikg.extract.entities import Candidate, parenthetical_aliases
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
-from aikg.extract.relations import PRONOUN, RawFact, antecedent, sentence_facts
+from aikg.extract.relations import PRONOUN, RawFact, antecedent, first_person_facts, sentence_facts
 from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
@@ -18,6 +18,7 @@ from aikg.extract.structure import StructureReader
 from aikg.records import Article, Document, Entity, Extraction, Mention, Relation, Sentence
 
 EVIDENCE_MAX = 240
+OPENING = 300  # characters of a document's opening that name what it is about
 # Rules precise enough that a name they found is looked for again in the whole document.
 ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix"}
 
@@ -66,6 +67,25 @@ def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries,
     return forms
 
 
+def document_topic(article: Article, mentions: list[Candidate], text: str) -> Candidate | None:
+    """The model or tool a one-article document is about: the one its title names, else the one
+    mentioned far more than any other and named in its opening (a project's README); None when
+    no single one stands out."""
+    built = [m for m in mentions if m.type in ("Model", "Tool")]
+    in_title = [m for m in built if m.text in article.title]
+    if len({m.text for m in in_title}) == 1:
+        return in_title[0]
+    counts: dict[str, int] = {}
+    for m in built:
+        counts[m.text] = counts.get(m.text, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        first = next(m for m in built if m.text == ranked[0][0])
+        # a document about X names X at its opening
+        return first if ranked[0][0] in text[article.start:article.start + OPENING] else None
+    return None
+
+
 def extract_document(doc: Document, articles: list[Article], nlp=None, model: RelationModel | None = None, learned: bool = True) -> DocumentResult:
     """Find mentions and facts in every sentence of one document.
 
@@ -98,6 +118,10 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
                 found[index] = find_mentions(nlp, sentence.text, echo_matcher)
 
     result = DocumentResult(document=doc, articles=articles)
+    topics = {a.id: document_topic(a, [m for (art, _), ms in zip(sentences, found) if art.id == a.id for m in ms], doc.text) for a in articles if a.id == doc.slug}
+    # each article's authors as mentions facts can point at (only those the text yields as a mention)
+    named = {c.text for mentions in found for c in mentions}
+    authors = {a.id: [Candidate(0, 0, n, seeds[n][0], "byline", seeds[n][2]) for n in a.authors if n in seeds and n in named] for a in articles}
     bio_person: Candidate | None = None
     previous: tuple[str, list[Candidate]] | None = None
     structure: StructureReader | None = None
@@ -117,8 +141,11 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         heads = [m for m in mentions if id(m) not in alias_ids]  # "X（Y）" is one participant
         same_article = previous is not None and previous[0] == article.id
         referent = antecedent(previous[1], sentence.text) if same_article else None
-        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent)
+        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent, topics.get(article.id))
         facts += structure.facts(sentence.text, heads)
+        facts += first_person_facts(sentence.text, heads, authors.get(article.id, []), rules)
+        if structure.changed:  # it named or retyped a table cell
+            mentions = sorted(heads + [alias for alias, _ in aliases], key=lambda m: (m.start, m.end))
         previous = (article.id, heads)
         if referent is not None:  # the pronoun stands for its referent: the model may pair it too
             pronoun = PRONOUN.match(sentence.text)

@@ -207,7 +207,9 @@ def latin_candidates(
         known = extendable.get(start)
         if known is not None:
             if end > known.end and (known.key and prefix_matcher):
-                found.append(Candidate(start, end, name, known.type, "latin-prefix"))
+                # "vLLM Team", "Unsloth AI": a known product's name with an organization suffix is its maker
+                org = any(name.endswith(" " + suffix) for suffix in rules.org_latin_suffixes)
+                found.append(Candidate(start, end, name, "Organization" if org else known.type, "org-latin" if org else "latin-prefix"))
             continue
         if any(c.start < end and start < c.end for c in extendable.values()):
             continue  # runs into a known name from the left: leave both alone

@@ -75,6 +75,28 @@ PRONOUN = re.compile(
 )
 
 
+def first_person_facts(text: str, mentions: list[Candidate], authors: list[Candidate], rules: RuleSet) -> list[RawFact]:
+    """"We introduce SGLang …" in a signed article: what the authors say they made is developedBy them."""
+    if not authors:
+        return []
+    match = _first_person(rules).search(text)
+    if match is None:
+        return []
+    after = [m for m in mentions if m.start >= match.end() and m.type in MADE]
+    if not after or after[0].start - match.end() > MAX_CUE_GAP * 2:
+        return []
+    index = mentions.index(after[0])
+    made = [m for m in _group(mentions, index, text, 1) if m.type in MADE]
+    return [RawFact(product, "developedBy", author, "first-person") for product in made for author in authors]
+
+
+@lru_cache(maxsize=4)
+def _first_person(rules: RuleSet) -> re.Pattern:
+    subject = "|".join(re.escape(w) for w in sorted(rules.relations["first_person"], key=len, reverse=True))
+    verb = "|".join(re.escape(w) for w in sorted(rules.relations["first_person_verbs"], key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{subject})\s*(?:have |had |just |also |now |today )*(?:{verb})(?![A-Za-z])")
+
+
 def antecedent(previous: list[Candidate], text: str) -> Candidate | None:
     """What a sentence opening with a pronoun refers to: the previous sentence's first model or tool
     ("后者": its last)."""
@@ -91,10 +113,13 @@ def sentence_facts(
     rules: RuleSet,
     bio_person: Candidate | None = None,
     referent: Candidate | None = None,
+    topic: Candidate | None = None,
 ) -> list[RawFact]:
     """Every fact the rules find in one sentence (mentions sorted by start, offsets relative).
 
-    ``referent`` is what a sentence-opening pronoun ("它基于…", "后者…") stands for.
+    ``referent`` is what a sentence-opening pronoun ("它基于…", "后者…") stands for;
+    ``topic`` is what a document is about (a README's project): the subject of a clause that
+    has none of its own ("支持 FP8 量化" in PaddleNLP's README), recorded with rule ``…+topic``.
     """
     facts: list[RawFact] = []
     facts += _possessive(text, mentions, rules)
@@ -109,6 +134,8 @@ def sentence_facts(
         carried = _carried_subject(text, mentions, previous, start)
         if referent is not None and PRONOUN.match(text[start:end]):
             carried = [referent]
+        elif not carried and topic is not None and not any(m.type in BUILDS for m in mentions if m.end <= start):
+            carried = [topic]
         if inside:
             facts += _verb_developer(text, inside, start, end, rules)
             facts += _cue_relation(text, inside, start, end, rules, "based_on", "basedOn", BUILDS, ("Model", "Tool", "Technology"), carried)
@@ -121,6 +148,8 @@ def sentence_facts(
         previous = inside
     if bio_person is not None:
         facts += _bio_affiliations(text, mentions, bio_person, rules)
+    if topic is not None:
+        facts = [RawFact(f.subject, f.predicate, f.object, f.rule + "+topic") if f.subject is topic else f for f in facts]
     return facts
 
 

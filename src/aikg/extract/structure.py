@@ -13,6 +13,7 @@ The header words live in ``ontology/rules.toml`` (``[structure]``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -20,8 +21,10 @@ from aikg.extract.entities import Candidate
 from aikg.extract.relations import MADE, MAKERS, RawFact
 from aikg.extract.rules import RuleSet
 
+SHAPE_RULES = {"latin-bare", "latin-shape", "latin-cue", "latin-prefix"}
 SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 HEADING = re.compile(r"^(?:#{1,6})\s+(?P<title>.+?)\s*#*$")
+CELL_NAME = re.compile(r"[A-Za-z\u4e00-\u9fff][\w.+&' \u4e00-\u9fff-]*")
 LIST_ITEM = re.compile(r"^(?:[-*+•]|\d+[.)、])\s+")
 
 
@@ -47,6 +50,9 @@ class StructureReader:
     scope: Candidate | None = None  # the organization a heading names
     pending_header: list[str] = field(default_factory=list)
 
+    product_type: str = "Tool"
+    changed: bool = False  # the last sentence's mentions were added to or retyped
+
     def _roles(self, headers: list[str]) -> tuple[int | None, int | None] | None:
         words = self.rules.structure
         maker = next((i for i, h in enumerate(headers) if any(w.lower() in h.lower() for w in words["maker_headers"])), None)
@@ -55,10 +61,17 @@ class StructureReader:
         product = next((i for i, h in enumerate(headers) if i != maker and any(w.lower() in h.lower() for w in words["product_headers"])), None)
         if product is None and maker != 0:
             product = 0
+        if product is not None:
+            self.product_type = "Model" if any(w.lower() in headers[product].lower() for w in words["model_headers"]) else "Tool"
         return (product, maker) if product is not None else None
 
     def facts(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
-        """Facts a sentence states through the structure around it (offsets relative to it)."""
+        """Facts a sentence states through the structure around it (offsets relative to it).
+
+        A table cell that holds a name no rule found becomes a mention of its column's type, and a
+        name in the maker column typed by its shape alone becomes an organization: ``mentions`` is
+        changed in place then, and ``changed`` says so."""
+        self.changed = False
         stripped = text.strip()
         heading = HEADING.match(stripped)
         if heading:
@@ -92,8 +105,38 @@ class StructureReader:
             a, b = cells[col]
             return [m for m in mentions if a <= m.start and m.end <= b and m.type in types]
 
+        self._retype(cells[maker_col] if maker_col < len(cells) else None, mentions)
         products, makers = in_cell(product_col, MADE), in_cell(maker_col, MAKERS)
+        if not products and product_col is not None and product_col < len(cells):
+            products = self._cell_name(text, cells[product_col], self.product_type, mentions)
+        if not makers and maker_col < len(cells):
+            makers = self._cell_name(text, cells[maker_col], "Organization", mentions)
         return [RawFact(p, "developedBy", m, "table-row") for p in products[:1] for m in makers]
+
+    def _retype(self, cell: tuple[int, int] | None, mentions: list[Candidate]) -> None:
+        """A name in the maker column that only its shape typed ("MLC-AI" as a tool) is an organization."""
+        if cell is None:
+            return
+        for index, m in enumerate(mentions):
+            if cell[0] <= m.start and m.end <= cell[1] and m.type not in MAKERS and m.rule in SHAPE_RULES:
+                mentions[index] = dataclasses.replace(m, type="Organization", rule="table-cell")
+                self.changed = True
+
+    def _cell_name(self, text: str, cell: tuple[int, int], etype: str, mentions: list[Candidate]) -> list[Candidate]:
+        """A cell that holds just a name ("MAX", "Startup (Modular Inc.)": the name in brackets) becomes
+        a mention of the column's type; it is added to ``mentions``."""
+        a, b = cell
+        content = text[a:b]
+        inner = re.search(r"[（(]([^()（）]+)[)）]\s*$", content)
+        start = a + (inner.start(1) if inner else len(content) - len(content.lstrip()))
+        name = (inner.group(1) if inner else content).strip()
+        if not name or len(name) > 40 or not CELL_NAME.fullmatch(name) or any(m.start < start + len(name) and start < m.end for m in mentions):
+            return []
+        found = Candidate(start, start + len(name), name, etype, "table-cell")
+        mentions.append(found)
+        self.changed = True
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return [found]
 
     def _scoped(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
         item = LIST_ITEM.match(text.strip())

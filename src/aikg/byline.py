@@ -121,6 +121,7 @@ def find_byline(text: str, path: Path = BYLINES) -> Byline | None:
         body = 3 + close.end() if close else 0
     lines = list(_lines(text, body))[: labels.lines + 1]
     for index, (start, end, line) in enumerate(lines):
+        heading = text[start:end].lstrip().startswith("#")
         if labels.not_author.match(line):
             continue
         for pattern in (labels.author, labels.by, labels.dispatch):
@@ -135,7 +136,7 @@ def find_byline(text: str, path: Path = BYLINES) -> Byline | None:
                 continue
             return Byline(start, end, names)
         # a line of names right under the title
-        if index == 1 and len(line) <= labels.name_line_max:
+        if index == 1 and len(line) <= labels.name_line_max and not heading:  # "## 简介" is a heading
             names = _clean_names(line if NAME_SEPARATORS.search(line) else re.sub(r"[ \u3000]+", "、", line) if CJK_NAME.search(line) else line)
             if names and all(_is_name(n, labels) for n in names):
                 return Byline(start, end, names)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from aikg.byline import find_byline
+from aikg.byline import Byline, find_byline
 from aikg.errors import AikgError
 from aikg.records import Article, Document, Sentence
 
@@ -25,7 +25,7 @@ BYLINE = re.compile(r"^[ \t\u3000]*文[ \t]*[/／][ \t]*(?P<names>\S[^\r\n]*?)[ 
 PART_MARKER = re.compile(r"^[ \t]*<[ \t]*Part[ \t]*(?P<num>\d+)[ \t]*[:：][^\r\n>]*>[ \t\r]*$", re.M | re.I)
 AUTHOR_SEPARATORS = re.compile(r"[、，,;；]|\s+and\s+|\s*&\s*|\s+和\s+")
 # Sentence ends: Chinese and Latin terminal punctuation, or a line break.
-SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\.(?=\s)|\r?\n")
+SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|(?<!\b[A-Z])\.(?=\s)|\r?\n")  # "Joseph E. Gonzalez" is one name
 TABLE_ROW = re.compile(r"[ \t]*\|[^\r\n]*\|[ \t]*\r?$", re.M)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
 # A run of text without sentence punctuation (a table row, a minified line) is cut into
@@ -275,7 +275,8 @@ def _is_container_part(text: str, start: int, end: int, bylines: list[re.Match])
 
 def _single_article(doc: Document) -> Article:
     text = doc.text
-    found = find_byline(text)
+    wen = BYLINE.search(text)  # the report's own "文/…" form takes its names as written
+    found = Byline(wen.start(), wen.end(), split_authors(wen.group("names"))) if wen else find_byline(text)
     heading = MARKDOWN_HEADING.search(text)
     if heading:
         title = heading.group("title").strip()

@@ -238,6 +238,10 @@ class EvalReport:
     merged_nodes: list[MergedNode]
     relation_misses: list[RelationRef]
     relation_false_positives: list[RelationRef]
+    # by the language of each gold part (Chinese or English): keys entity, entity_typed, relation and each predicate
+    per_language: dict[str, dict[str, Score]] = field(default_factory=dict)
+    # gold type → predicted type → entities matched (untyped), the typer's confusion
+    type_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def duplication(self) -> float:
@@ -271,6 +275,8 @@ class EvalReport:
             "merged_nodes": [asdict(m) for m in self.merged_nodes],
             "relation_misses": [asdict(r) for r in self.relation_misses],
             "relation_false_positives": [asdict(r) for r in self.relation_false_positives],
+            "per_language": {lang: {k: v.to_dict() for k, v in scores.items()} for lang, scores in self.per_language.items()},
+            "type_confusion": self.type_confusion,
         }
 
 
@@ -581,6 +587,8 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
     merged_nodes: list[MergedNode] = []
     relation_misses: list[RelationRef] = []
     relation_fps: list[RelationRef] = []
+    per_language: dict[str, dict[str, Score]] = {}
+    confusion: dict[str, dict[str, int]] = {t: {} for t in ENTITY_TYPES}
 
     for gold in golds:
         scope: dict[str, str] = {}  # article IRI -> article slug
@@ -719,6 +727,21 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
                     s.evidence, subject_key=subj.key, object_key=obj_key, rule=s.rule,
                 ))
 
+        for iri, g in untyped.items():
+            row = confusion.setdefault(gold.entities[g].type, {})
+            predicted = nodes[iri].type or "(none)"
+            row[predicted] = row.get(predicted, 0) + 1
+        lang = per_language.setdefault(_language(gold), {k: Score() for k in ("entity", "entity_typed", "relation", *PREDICATES)})
+        lang["entity"].add(report.entity)
+        lang["entity_typed"].add(report.entity_typed)
+        lang["relation"].add(report.relation)
+        for p in PREDICATES:
+            lang[p].add(Score(
+                predicted=sum(1 for s in preds_rel if s.predicate == p),
+                gold=sum(1 for r in golds_rel if r.predicate == p),
+                matched_predicted=sum(1 for s in preds_rel if s.iri in assigned and s.predicate == p),
+                matched_gold=sum(1 for i in matched_rel if golds_rel[i].predicate == p),
+            ))
         entity.add(report.entity)
         entity_typed.add(report.entity_typed)
         dup.add(report.duplication)
@@ -734,14 +757,51 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
         entity_misses=entity_misses, entity_false_positives=entity_fps, type_mismatches=mismatches,
         merged_nodes=merged_nodes,
         relation_misses=relation_misses, relation_false_positives=relation_fps,
+        per_language=dict(sorted(per_language.items())),
+        type_confusion={t: dict(sorted(row.items())) for t, row in confusion.items() if row},
     )
+
+
+def _language(gold: _GoldPart) -> str:
+    """'zh' or 'en': the language of a gold part, read from its quotes and names."""
+    from aikg.extract.relmodel import language
+
+    return language(" ".join([*(r.evidence for r in gold.relations), *(a for e in gold.entities for a in e.aliases)]))
 
 
 # --------------------------------------------------------------------------- output
 
 
+SHORT = {"authorOf": "auth", "affiliatedWith": "affil", "developedBy": "dev", "basedOn": "based", "usesTechnology": "uses", "partOf": "part"}
+
+
 def _pct(value: float) -> str:
     return f"{value:.3f}"
+
+
+QUALITY_HEADER = (
+    "| gold set | entities P / R / F1 | typed F1 | relations P / R / F1 | "
+    + " | ".join(PREDICATES) + " |\n|" + "---|" * (4 + len(PREDICATES))
+)
+
+
+def quality_row(name: str, scores: dict[str, Score]) -> str:
+    """One row of the README's quality table: ``scores`` has entity, entity_typed, relation and
+    each predicate (an ``EvalReport.per_language`` entry, or ``report_scores(report)``)."""
+    e, r = scores["entity"], scores["relation"]
+    cells = [
+        name,
+        f"{e.precision:.3f} / {e.recall:.3f} / **{e.f1:.3f}**",
+        f"{scores['entity_typed'].f1:.3f}",
+        f"{r.precision:.3f} / {r.recall:.3f} / **{r.f1:.3f}**",
+        *(f"{scores[p].f1:.2f}" if scores[p].gold or scores[p].predicted else "–" for p in PREDICATES),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def report_scores(report: EvalReport) -> dict[str, Score]:
+    """A whole report's figures in the shape quality_row takes."""
+    return {"entity": report.entity, "entity_typed": report.entity_typed, "relation": report.relation, **report.per_predicate}
 
 
 def report_renderables(report: EvalReport, show: int = 0) -> list[Any]:
@@ -776,6 +836,27 @@ def report_renderables(report: EvalReport, show: int = 0) -> list[Any]:
     ))
     out.append(score_table("Entities by type (typed)", "type", list(report.per_type.items())))
     out.append(score_table("Relations", "predicate", [("all", report.relation), *report.per_predicate.items()]))
+
+    if len(report.per_language) > 1 or show:
+        langs = Table(title="By language (F1; P/R for entities and relations)", title_justify="left", title_style="bold")
+        for col in ("lang", "ent P/R", "typed", "rel P/R", "rel F1", *(SHORT[p] for p in PREDICATES)):
+            langs.add_column(col, justify="left" if col == "lang" else "right")
+        langs.caption = "per predicate: F1 (" + ", ".join(f"{SHORT[p]} {p}" for p in PREDICATES) + ")"
+        langs.caption_justify = "left"
+        for lang, scores in report.per_language.items():
+            e, r = scores["entity"], scores["relation"]
+            langs.add_row(lang, f"{_pct(e.precision)}/{_pct(e.recall)}", _pct(scores["entity_typed"].f1),
+                          f"{_pct(r.precision)}/{_pct(r.recall)}", _pct(r.f1),
+                          *(_pct(scores[p].f1) if scores[p].gold or scores[p].predicted else "-" for p in PREDICATES))
+        out.append(langs)
+    confusion = Table(title="Types: gold (rows) vs predicted (columns), entities found", title_justify="left", title_style="bold")
+    columns = sorted({t for row in report.type_confusion.values() for t in row}, key=lambda t: (t not in ENTITY_TYPES, t))
+    confusion.add_column("gold")
+    for t in columns:
+        confusion.add_column(t, justify="right")
+    for gold_type, row in report.type_confusion.items():
+        confusion.add_row(gold_type, *(str(row.get(t, 0)) for t in columns))
+    out.append(confusion)
 
     parts = Table(title="By part", title_justify="left", title_style="bold")
     for col in ("part", "ent P", "ent R", "ent F1", "typed F1", "dup", "rel P", "rel R", "rel F1"):

@@ -20,10 +20,16 @@ from pathlib import Path
 from aikg import paths
 from aikg.errors import AikgError
 from aikg.extract.relmodel import LABELS, MODEL_FILE, candidate_pairs, language, pair_features, rule_labels
+from aikg.extract.typer import MODEL_FILE as TYPER_FILE
+from aikg.extract.typer import RETYPED_RULES, mention_features
+from aikg.records import ENTITY_TYPES
+
+ALL_TYPES = tuple(range(len(ENTITY_TYPES)))
 
 ANNOTATIONS = paths.DATA / "annotations"
 SEED = 0
 LEARNERS = ("logreg", "linear-svm")
+TYPER_C = 0.3  # the typer's (chosen by cross-validation on the shape-typed mentions)
 C = 2.0  # inverse regularization strength of both learners (chosen by cross-validation)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -35,7 +41,7 @@ class Example:
     features: list[str]
     label: str
     allowed: tuple[int, ...]
-    ruled: str = "none"  # the label the relation rules gave the pair ('none' when none or several did)
+    ruled: str = "none"  # what the rules decided: a pair's label ('none' when none or several did), a shape-typed mention's type
 
 
 @dataclass
@@ -99,8 +105,8 @@ def _evidence_spans(text: str, start: int, end: int, evidences: list[str]) -> li
     return spans
 
 
-def examples_from(corpus: Corpus, nlp=None) -> list[Example]:
-    """Labelled candidate pairs of one annotated corpus."""
+def examples_from(corpus: Corpus, nlp=None) -> tuple[list[Example], list[Example]]:
+    """Labelled candidate pairs, and labelled mentions (for the typer), of one annotated corpus."""
     from aikg.corpus import read_corpus
     from aikg.extract import extract_document
     from aikg.extract.lexicon import lexicon_matcher
@@ -112,6 +118,7 @@ def examples_from(corpus: Corpus, nlp=None) -> list[Example]:
     golds = [json.loads(p.read_text(encoding="utf-8")) for p in corpus.golds]
     by_article = {a: g for g in golds for a in g["articles"]}
     out: list[Example] = []
+    typed: list[Example] = []
     for doc, articles in read_corpus(corpus.texts):
         result = extract_document(doc, articles, nlp, learned=False)
         spans = {a.id: a for a in articles}
@@ -128,6 +135,12 @@ def examples_from(corpus: Corpus, nlp=None) -> list[Example]:
             lang = language(sentence.text)
             group = f"{corpus.name}:{article.id}" if corpus.name == "report" else corpus.name
             aligned = [_align(m, forms, entries) for m in heads]
+            types = {e["id"]: e["type"] for e in gold["entities"]}
+            for mention, gid in zip(heads, aligned):
+                if gid is not None and mention.rule != "pronoun":
+                    label = types[gid]
+                    weak = mention.type if mention.rule in RETYPED_RULES else ""
+                    typed.append(Example(group, lang, mention_features(sentence.text, mention, rules), label, ALL_TYPES, weak))
             for i, j in candidate_pairs(heads, rules):
                 gi, gj = aligned[i], aligned[j]
                 label, ambiguous = "none", False
@@ -149,23 +162,32 @@ def examples_from(corpus: Corpus, nlp=None) -> list[Example]:
                 others = [f for f in item.facts if not {id(f.subject), id(f.object)} == {id(heads[i]), id(heads[j])}]
                 features = pair_features(sentence.text, heads, i, j, others, lang, sentence.in_bio, rules)
                 out.append(Example(group, lang, features, label, allowed, next(iter(ruled)) if len(ruled) == 1 else "none"))
-    return out
+    return out, typed
 
 
-def all_examples(corpora: list[Corpus]) -> list[Example]:
+def all_examples(corpora: list[Corpus]) -> tuple[list[Example], list[Example]]:
+    """Relation examples and typer examples of every corpus, in a stable order."""
     from aikg.extract.pipeline import build_nlp
 
     nlp = build_nlp()
-    return [e for c in corpora for e in examples_from(c, nlp)]
+    pairs: list[Example] = []
+    mentions: list[Example] = []
+    for corpus in corpora:
+        found_pairs, found_mentions = examples_from(corpus, nlp)
+        pairs += found_pairs
+        mentions += found_mentions
+    return pairs, mentions
 
 
 # --------------------------------------------------------------------------- learners
 
 
 class _Fitted:
-    """A fitted learner with one interface: scores over LABELS for each example."""
+    """A fitted learner with one interface: a label for each example (``labels``: what
+    ``Example.allowed`` indexes)."""
 
-    def __init__(self, learner: str, examples: list[Example], c: float = C):
+    def __init__(self, learner: str, examples: list[Example], c: float = C, labels: tuple[str, ...] = LABELS):
+        self.labels = labels
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.svm import LinearSVC
@@ -201,7 +223,7 @@ class _Fitted:
             scores = self.model.decision_function(x)
         out = []
         for row, example in zip(np.asarray(scores), examples):
-            allowed = [classes.index(LABELS[k]) for k in example.allowed if LABELS[k] in classes]
+            allowed = [classes.index(self.labels[k]) for k in example.allowed if self.labels[k] in classes]
             best = max(allowed, key=lambda k: (row[k], -k))
             if self.learner == "logreg":
                 # renormalize over the labels the types allow, as the shipped scorer does
@@ -281,9 +303,9 @@ def choose_threshold(results: dict[float, dict[str, Figures]]) -> float:
 # --------------------------------------------------------------------------- the model file
 
 
-def model_json(examples: list[Example], threshold: float) -> str:
-    """The logistic-regression model as sorted, diff-readable JSON (one feature per line)."""
-    fitted = _Fitted("logreg", examples)
+def model_json(examples: list[Example], threshold: float, labels: tuple[str, ...] = LABELS, about: str = "relation model", c: float = C) -> str:
+    """A logistic-regression model as sorted, diff-readable JSON (one feature per line)."""
+    fitted = _Fitted("logreg", examples, c, labels)
     classes = list(fitted.model.classes_)
     coef = fitted.model.coef_
     if len(classes) == 2:  # sklearn keeps one row for a binary problem
@@ -293,20 +315,19 @@ def model_json(examples: list[Example], threshold: float) -> str:
     names = fitted.vectorizer.get_feature_names_out()
     lines = []
     for index, name in enumerate(names):
-        weights = [round(float(rows[label][index]), 4) if label in rows else 0.0 for label in LABELS]
+        weights = [round(float(rows[label][index]), 4) if label in rows else 0.0 for label in labels]
         if max(abs(w) for w in weights) >= 0.001:
-            lines.append(f"    {json.dumps(str(name), ensure_ascii=False)}: {json.dumps(weights)}")
-    intercept = [round(float(intercepts[label]), 4) if label in intercepts else -30.0 for label in LABELS]
+            lines.append((str(name), f"    {json.dumps(str(name), ensure_ascii=False)}: {json.dumps(weights)}"))
+    intercept = [round(float(intercepts[label]), 4) if label in intercepts else -30.0 for label in labels]
     head = {
-        "about": "aikg relation model: multinomial logistic regression over pair features (aikg.extract.relmodel); "
-        "retrain with `aikg train`",
+        "about": f"aikg {about}: multinomial logistic regression (aikg.extract.linear); retrain with `aikg train`",
         "examples": len(examples),
-        "labels": list(LABELS),
+        "labels": list(labels),
         "intercept": intercept,
         "threshold": threshold,
     }
     body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items())
-    return "{\n" + body + ',\n  "weights": {\n' + ",\n".join(sorted(lines)) + "\n  }\n}\n"
+    return "{\n" + body + ',\n  "weights": {\n' + ",\n".join(line for _, line in sorted(lines)) + "\n  }\n}\n"
 
 
 def cross_validate_graph(root: Path = ANNOTATIONS, thresholds=THRESHOLDS) -> dict[float, dict[str, object]]:
@@ -327,7 +348,7 @@ def cross_validate_graph(root: Path = ANNOTATIONS, thresholds=THRESHOLDS) -> dic
     from aikg.graph.rdf import to_graph, turtle_bytes
 
     corpora = training_corpora(root)
-    examples = all_examples(corpora)
+    examples, _ = all_examples(corpora)
     rules = load_rules(paths.RULES)
     nlp = build_nlp()
     results, scored = [], []  # (group, sentence result) for every sentence
@@ -358,6 +379,25 @@ def cross_validate_graph(root: Path = ANNOTATIONS, thresholds=THRESHOLDS) -> dic
     return out
 
 
+def cross_validate_typer(examples: list[Example], thresholds=THRESHOLDS) -> tuple[float, dict[float, float]]:
+    """Leave-one-document-out accuracy on the mentions only a shape rule typed: the rules' type
+    (first) and, per threshold, the type after the typer (kept where it is less sure)."""
+    groups = sorted({e.group for e in examples})
+    right = {t: 0 for t in thresholds}
+    kept = total = 0
+    for group in groups:
+        test = [e for e in examples if e.group == group and e.ruled]
+        if not test:
+            continue
+        fitted = _Fitted("logreg", [e for e in examples if e.group != group], TYPER_C, ENTITY_TYPES)
+        for threshold in thresholds:
+            for example, predicted in zip(test, fitted.predict(test, threshold)):
+                right[threshold] += (predicted if predicted != "none" else example.ruled) == example.label
+        kept += sum(e.ruled == e.label for e in test)
+        total += len(test)
+    return kept / max(total, 1), {t: r / max(total, 1) for t, r in right.items()}
+
+
 @dataclass
 class TrainReport:
     examples: int
@@ -367,28 +407,45 @@ class TrainReport:
     cv: dict[str, dict[float, dict[str, Figures]]]  # learner → threshold → key → figures
     model_path: Path
     bytes: int
+    typer_examples: int
+    typer_threshold: float
+    typer_cv: tuple[float, dict[float, float]]  # rules' accuracy, typer's accuracy per threshold
+    typer_path: Path
 
 
-def train(out: Path = MODEL_FILE, learners: tuple[str, ...] = LEARNERS, root: Path = ANNOTATIONS) -> TrainReport:
-    """Fit the relation model on the annotations' training part and write it to ``out``."""
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def train(out_dir: Path | None = None, learners: tuple[str, ...] = LEARNERS, root: Path = ANNOTATIONS) -> TrainReport:
+    """Fit the relation model and the typer on the annotations' training part; write both
+    (``relations.json``, ``types.json``) into ``out_dir`` (default: the package's model folder)."""
     try:
         import sklearn  # noqa: F401
     except ImportError:
         raise AikgError("aikg train needs scikit-learn: pip install 'aikg[train]'") from None
-    examples = all_examples(training_corpora(root))
+    out_dir = out_dir or MODEL_FILE.parent
+    examples, mentions = all_examples(training_corpora(root))
     cv = {learner: cross_validate(examples, learner, THRESHOLDS if learner == "logreg" else (0.0,)) for learner in learners}
     threshold = choose_threshold(cv["logreg"]) if "logreg" in cv else 0.5
     text = model_json(examples, threshold)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    _write(out_dir / MODEL_FILE.name, text)
+    typer_cv = cross_validate_typer(mentions)
+    typer_threshold = max(typer_cv[1], key=lambda t: (round(typer_cv[1][t], 3), t))
+    _write(out_dir / TYPER_FILE.name, model_json(mentions, typer_threshold, ENTITY_TYPES, "entity typer", TYPER_C))
     return TrainReport(
         examples=len(examples),
         positives=sum(e.label != "none" for e in examples),
         groups=len({e.group for e in examples}),
         threshold=threshold,
         cv=cv,
-        model_path=out,
+        model_path=out_dir / MODEL_FILE.name,
         bytes=len(text.encode("utf-8")),
+        typer_examples=len(mentions),
+        typer_threshold=typer_threshold,
+        typer_cv=typer_cv,
+        typer_path=out_dir / TYPER_FILE.name,
     )

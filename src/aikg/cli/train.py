@@ -11,17 +11,16 @@ from aikg.cli.app import app
 
 @app.command("train")
 def train_command(
-    out: Path = typer.Option(None, "--out", "-o", help="Where to write the model (default: the shipped file in the package)."),
+    out: Path = typer.Option(None, "--out", "-o", help="Folder to write relations.json and types.json to (default: the package's model folder)."),
 ) -> None:
-    """Fit the relation model on annotations/ (report, public training split, unseen), deterministically;
-    print leave-one-document-out figures of each learner compared."""
+    """Fit the relation model and the entity typer on annotations/ (report, public training split,
+    unseen), deterministically; print leave-one-document-out figures of each learner compared."""
     from rich.console import Console
     from rich.table import Table
 
-    from aikg.extract.relmodel import MODEL_FILE
     from aikg.train import train
 
-    report = train(out or MODEL_FILE)
+    report = train(out)
     console = Console(highlight=False)
     console.print(f"{report.examples} candidate pairs ({report.positives} with a gold relation) from {report.groups} documents")
     for learner, by_threshold in report.cv.items():
@@ -37,3 +36,8 @@ def train_command(
                 table.add_row(f"{threshold:g}{mark}", scope, f"{f.precision:.3f}", f"{f.recall:.3f}", f"{f.f1:.3f}", str(f.tp), str(f.fp), str(f.fn))
         console.print(table)
     console.print(f"wrote {report.model_path} ({report.bytes:,} bytes; logreg, threshold {report.threshold:g})")
+    kept, typed = report.typer_cv
+    figures = ", ".join(f"{t:g}: {a:.3f}" for t, a in typed.items())
+    console.print(f"typer: {report.typer_examples} aligned mentions; leave-one-document-out accuracy on shape-typed mentions: "
+                  f"rules {kept:.3f}, typer by threshold {figures}")
+    console.print(f"wrote {report.typer_path} (threshold {report.typer_threshold:g})")

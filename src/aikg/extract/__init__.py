@@ -15,6 +15,7 @@ from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
 from aikg.extract.structure import StructureReader
+from aikg.extract.typer import load_typer, retype
 from aikg.records import Article, Document, Entity, Extraction, Mention, Relation, Sentence
 
 EVIDENCE_MAX = 240
@@ -117,6 +118,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
             if any((s, e) not in covered for s, e, _, _ in echo_matcher.find(sentence.text)):
                 found[index] = find_mentions(nlp, sentence.text, echo_matcher)
 
+    typer = load_typer() if learned else None
+    found = [retype(s.text, mentions, rules, typer) for (_, s), mentions in zip(sentences, found)]
     result = DocumentResult(document=doc, articles=articles)
     topics = {a.id: document_topic(a, [m for (art, _), ms in zip(sentences, found) if art.id == a.id for m in ms], doc.text) for a in articles if a.id == doc.slug}
     # each article's authors as mentions facts can point at (only those the text yields as a mention)

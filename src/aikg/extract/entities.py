@@ -219,7 +219,7 @@ def latin_candidates(
         title_case = all(w[:1].isupper() or w[:1].isdigit() for w in name.split())
         if etype is None and title_case and any(name.endswith(" " + s) or name == s for s in rules.org_latin_suffixes):
             etype, rule = "Organization", "org-latin"
-        if re.fullmatch(r"[A-Z]{1,2}", name) or not (title_case or re.search(r"[A-Z0-9]", name)):
+        if re.fullmatch(r"[A-Z]{1,2}", name) or not (title_case or re.search(r"[A-Z0-9]", name) or ENGLISH_SHAPES.fullmatch(name)):
             continue  # "QA", "TF"; "scaling 模型": too short or plain English
         prefix = _known_prefix(name, prefix_matcher, entries)
         if prefix is not None and prefix.type in ("Model", "Tool") and rule != "org-latin":

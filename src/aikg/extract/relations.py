@@ -97,6 +97,10 @@ def _first_person(rules: RuleSet) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z])(?:{subject})\s*(?:have |had |just |also |now |today )*(?:{verb})(?![A-Za-z])")
 
 
+# a clause whose subject is a person ("我们将使用…", "you can use…") is not about the document's topic
+PERSONAL = re.compile(r"我们|您|你|(?<![A-Za-z])(?:[Ww]e|[Yy]ou|I|[Oo]ur|[Yy]our)(?![A-Za-z])")
+
+
 def antecedent(previous: list[Candidate], text: str) -> Candidate | None:
     """What a sentence opening with a pronoun refers to: the previous sentence's first model or tool
     ("后者": its last)."""
@@ -134,8 +138,9 @@ def sentence_facts(
         carried = _carried_subject(text, mentions, previous, start)
         if referent is not None and PRONOUN.match(text[start:end]):
             carried = [referent]
-        elif not carried and topic is not None and not any(m.type in BUILDS for m in mentions if m.end <= start):
-            carried = [topic]
+        elif not carried and topic is not None and not any(m.type in BUILDS for m in mentions if m.end <= start) \
+                and not PERSONAL.search(text[start:end]):
+            carried = [topic]  # "支持 FP8 量化" in a README; not "我们将使用 LoRA 微调模型" in a tutorial
         if inside:
             facts += _verb_developer(text, inside, start, end, rules)
             facts += _cue_relation(text, inside, start, end, rules, "based_on", "basedOn", BUILDS, ("Model", "Tool", "Technology"), carried)
@@ -311,10 +316,14 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
         first = after[0]
         if based.search(text[verb.end():first.start]) and first is not after[-1]:
             continue
-        makers = [m for m in _group(inside, last, text, -1) if m.type in MAKERS]
-        for made in _group(inside, inside.index(first), text, 1):
-            if made.type in MADE and not _modifier_technology(text, made, rules):
-                facts.extend(RawFact(made, "developedBy", m, "verb-developer") for m in makers)
+        makers = [m for m in _group(inside, last, text, -1) if m.type in MAKERS][::-1]
+        products = [m for m in _group(inside, inside.index(first), text, 1) if m.type in MADE and not _modifier_technology(text, m, rules)]
+        if "分别" in text[maker.end:verb.start()] and len(makers) == len(products) > 1:
+            # "OpenAI 和 Google 分别发布了 GPT-1 与 BERT": each maker its own product, in order
+            facts.extend(RawFact(made, "developedBy", m, "verb-developer") for made, m in zip(products, makers))
+            continue
+        for made in products:
+            facts.extend(RawFact(made, "developedBy", m, "verb-developer") for m in makers)
     for passive in re.finditer(r"由", text[start:end]):
         p = start + passive.start()
         made = [m for m in inside if m.end <= p and m.type in MADE]

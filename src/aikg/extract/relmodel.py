@@ -5,20 +5,18 @@ predicate with a direction (``developedBy>``: A developedBy B; ``developedBy<``:
 developedBy A). Features are the words between, around and at the edges of the pair,
 their types, distance, coordination, the sentence's language and which relation rules
 fired on the pair. The weights are a multinomial logistic regression fitted by
-``aikg train`` (``aikg.train``) and shipped as sorted JSON beside this module — data, not
-code — so scoring needs no learning library.
+``aikg train`` (``aikg.train``) and shipped as sorted JSON beside this module
+(``aikg.extract.linear``).
 """
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from aikg.extract.entities import Candidate
+from aikg.extract.linear import LinearModel
 from aikg.extract.relations import RawFact
 from aikg.extract.rules import RuleSet
 
@@ -52,7 +50,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def _edge(text: str, last: bool) -> str:
+def edge_token(text: str, last: bool) -> str:
     """The word or Chinese bigram at one edge of a stretch of text."""
     found = TOKEN.findall(text)
     if not found:
@@ -96,10 +94,10 @@ def pair_features(text: str, mentions: list[Candidate], i: int, j: int, rule_fac
     types = f"{a.type}>{b.type}"
     features = [f"t:{types}", f"t:{types}|{lang}", f"d:{_bucket(len(between))}", f"mb:{_bucket(j - i - 1, (0, 1, 2, 4))}"]
     features += [f"b:{t}" for t in set(tokens(between))] if len(between) <= 40 else ["b:FAR"]
-    first, last = _edge(between, False), _edge(between, True)
+    first, last = edge_token(between, False), edge_token(between, True)
     features += [f"b1:{first}", f"bl:{last}", f"b1:{first}|{types}", f"bl:{last}|{types}"]
     before, after = text[max(0, a.start - 12):a.start], text[b.end:b.end + 12]
-    features += [f"l:{_edge(before, True)}", f"r:{_edge(after, False)}", f"r:{_edge(after, False)}|{types}"]
+    features += [f"l:{edge_token(before, True)}", f"r:{edge_token(after, False)}", f"r:{edge_token(after, False)}|{types}"]
     cues = cue_features(rules, b=between, l=before, r=after)
     features += cues + [f"{cue}|{types}" for cue in cues]
     if COORDINATION.match(between):
@@ -159,34 +157,10 @@ def rule_labels(facts: list[RawFact], a: Candidate, b: Candidate) -> set[str]:
     return labels
 
 
-@dataclass(frozen=True)
-class RelationModel:
-    """Multinomial logistic regression weights: feature → one weight per label."""
+class RelationModel(LinearModel):
+    """The relation model: a linear model over LABELS that finds facts among a sentence's mentions."""
 
-    labels: tuple[str, ...]
-    intercept: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]
-    threshold: float
-
-    @classmethod
-    def from_json(cls, data: dict) -> RelationModel:
-        labels = tuple(data["labels"])
-        if labels != LABELS:
-            raise ValueError(f"relation model labels {labels} are not {LABELS}")
-        return cls(labels, tuple(data["intercept"]), {k: tuple(v) for k, v in data["weights"].items()}, float(data["threshold"]))
-
-    def probabilities(self, features: list[str], allowed: tuple[int, ...]) -> list[tuple[float, int]]:
-        """(probability, label index) over the allowed labels, highest first."""
-        scores = {k: self.intercept[k] for k in allowed}
-        for feature in features:
-            row = self.weights.get(feature)
-            if row is not None:
-                for k in allowed:
-                    scores[k] += row[k]
-        top = max(scores.values())
-        exp = {k: math.exp(v - top) for k, v in scores.items()}
-        total = sum(exp.values())
-        return sorted(((v / total, k) for k, v in exp.items()), key=lambda item: (-item[0], item[1]))
+    expected_labels = LABELS
 
     def facts(self, text: str, mentions: list[Candidate], rule_facts: list[RawFact], rules: RuleSet, in_bio: bool = False) -> list[RawFact]:
         """The facts the model finds among one sentence's mentions (sorted by start), on the pairs
@@ -203,6 +177,8 @@ class RelationModel:
                 continue
             label = LABELS[index]
             subject, obj = (a, b) if label.endswith(">") else (b, a)
+            if any(f.subject is subject and f.predicate == label[:-1] for f in rule_facts):
+                continue  # the rules already said what this subject's developer (base, …) is here
             found.append(RawFact(subject, label[:-1], obj, RULE_NAME))
         return found
 
@@ -210,6 +186,4 @@ class RelationModel:
 @lru_cache(maxsize=4)
 def load_model(path: Path = MODEL_FILE) -> RelationModel | None:
     """The shipped relation model, or None when none has been trained yet."""
-    if not path.is_file():
-        return None
-    return RelationModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    return RelationModel.load(path)

@@ -38,6 +38,8 @@ INJECTION_TEXT = f"""# 开源模型观察 <script>document.title='{PWNED}'</scri
 阿里巴巴发布了通义千问 Qwen 系列模型，Qwen 基于 Transformer 架构。
 "><img src=x onerror=document.title='{PWNED}'> 是一位研究者，现任阿里巴巴工程师。
 javascript:document.title='{PWNED}' 是一个开源工具，由阿里巴巴开发。
+阿里巴巴于 2023 年 8 月发布了通义千问 Qwen，截止 2024 年 9 月，全球已有近 8 万基于 Qwen 的衍生模型"><img src=x onerror=document.title='{PWNED}'>。
+开源中国于 2024 年 11 月举办了「<script>document.title='{PWNED}'</script>评选」活动。
 """
 
 
@@ -158,13 +160,24 @@ def test_html_injection_through_a_built_article_never_runs(chromium, tmp_path):
         text = page.read_text(encoding="utf-8")
         assert "<script>document" not in text and not re.search(r"<img\b", text, re.I), page
         assert not re.search(r"""(?:href|src)\s*=\s*["']?\s*javascript:""", text, re.I), page
+    # the dated event and the number (and their evidence sentences) carry payloads to the pages without
+    # a graph too: there they are escaped text
+    timeline, data = ((out / name).read_text(encoding="utf-8") for name in ("timeline.html", "data.html"))
+    assert f"&lt;script&gt;document.title=&#39;{PWNED}&#39;&lt;/script&gt;评选" in timeline  # the event's name
+    assert f"&lt;img src=x onerror=document.title=&#39;{PWNED}&#39;&gt;" in timeline  # the release's evidence
+    assert f"&lt;img src=x onerror=document.title=&#39;{PWNED}&#39;&gt;" in data  # the number's evidence
+    graphs = 0
     for page in pages:
         loaded = open_page(chromium, page, tmp_path / "profile")
         assert loaded.title != PWNED and loaded.title.endswith(" · aikg"), (page, loaded.title)
         assert loaded.console() == [], (page, loaded.console())  # a blocked inline script would be a CSP line here
         assert "data-js-errors" not in loaded.body
-        if page.name != "index.html":
+        if '<script type="application/json" id="aikg-data">' in page.read_text(encoding="utf-8"):  # a page with a graph
             assert loaded.body.get("data-rendered-nodes") == str(len(graph_data(page)["nodes"])), page
+            graphs += 1
+        else:
+            assert "data-rendered-nodes" not in loaded.body, page
+    assert graphs == len(pages) - 3  # all but index.html, timeline.html and data.html
     overview = open_page(chromium, out / "overview.html", tmp_path / "profile")
     assert any(PWNED in n["label"] for n in graph_data(out / "overview.html")["nodes"])  # drawn as text
     assert "<script>document.title" not in re.sub(r'<script type="application/json".*?</script>', "", overview.dom, flags=re.S)

@@ -6,9 +6,10 @@
   graph file and the store are unchanged afterwards.
 * Terminal: rich markup (``[red]``, ``[link=…]``, ``[/x]``) and ANSI escapes in names,
   titles and evidence print literally in ``aikg explore`` and ``aikg query`` tables.
-* Browser: the query page of ``aikg serve`` (its real ``query.js``, in headless Chromium)
-  shows hostile result values and error messages as text. (The site pages are covered
-  by tests/test_browser.py and tests/test_viz.py.)
+* Browser: the query page of ``aikg serve`` (its YASGUI and its question box, run by its real
+  ``query.js`` in headless Chromium) shows hostile result values, graph answers and error
+  messages as text, and none of them runs. (The site pages are covered by
+  tests/test_browser.py and tests/test_viz.py.)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -252,26 +254,44 @@ FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-default-apps", "--disable-extensions", "--mute-audio",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # the network is off: only loopback resolves
 )
-# the query page's own elements, the real /query.js, then a script that runs one query
-HARNESS = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><base href="/"><title>harness</title></head>
-<body>
-<select id="named"><option value="">(choose one)</option></select>
-<textarea id="query"></textarea><button id="run">Run</button><span id="status"></span>
-<div id="out"></div>
-<script src="/query.js"></script>
-<script src="/site/{script}"></script>
-</body></html>
+PAGE_TITLE = "aikg SPARQL"
+# Runs after the page's own query.js: once that has made its YASGUI, one query goes through it (to the
+# page's endpoint, /sparql: this copy of the page lives under /site/), with extra request arguments.
+DRIVER = """"use strict";
+(function drive() {
+  if (!yasgui) { setTimeout(drive, 50); return; }
+  const tab = yasgui.getTab();
+  tab.setEndpoint(new URL("/sparql", location.href).href);
+  tab.setRequestConfig({ args: %(args)s });
+  tab.getYasqe().setValue(%(query)s);
+  tab.query();
+})();
 """
+CONTROL = f"""document.body.insertAdjacentHTML("beforeend", "<img src=x onerror=document.title='{PWNED}'>");\n"""
 SELECT_ALL_HOSTILE = ("PREFIX ent: <https://w3id.org/aikg/entity/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
                       "PREFIX aikg: <https://w3id.org/aikg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
                       "SELECT ?v WHERE { { ent:evil skos:altLabel ?v } UNION { ?a dcterms:title ?v } "
                       "UNION { ?st aikg:rule \"hostile\" ; aikg:evidence ?v } }")
 MALFORMED = "SELECT * WHERE { <img src=x onerror=document.title='pwned'> \"<script>document.title='pwned'</script>"
-# a graph answer is shown as Turtle text: it holds the hostile literals verbatim
+# the server refuses this dataset IRI with an error message that quotes it
+HOSTILE_IRI = "<img src=x onerror=document.title='pwned'><script>document.title='pwned'</script>"
+# a graph answer, drawn by YASGUI as a table of triples: it holds a hostile literal verbatim
 CONSTRUCT = ("PREFIX ent: <https://w3id.org/aikg/entity/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
              "CONSTRUCT { ent:evil skos:altLabel ?v } WHERE { ent:evil skos:altLabel ?v }")
+HARNESS = {  # page: (query, request arguments)
+    "select": (SELECT_ALL_HOSTILE, []),
+    "error": (MALFORMED, [{"name": "default-graph-uri", "value": HOSTILE_IRI}]),
+    "construct": (CONSTRUCT, []),
+}
+# questions for the page's question box (?ask=): answered with the hostile evidence sentence, declined
+# with the hostile label among the closest names, answered with the hostile entity
+ASK_BY_HOSTILE_NAME = "Which organizations is <img src=x onerror=document.title='pwned'> affiliated with?"
+ASK_DECLINED = "Who wrote [/]<script>document.title='pwned'</script>?"
+ASK_WHO = "Who is affiliated with 阿里巴巴?"
+IMG_TEXT = "&lt;img src=x onerror=document.title='pwned'&gt;"  # the payload as the DOM holds it when it is text
+SCRIPT_TEXT = "&lt;script&gt;document.title='pwned'&lt;/script&gt;"
 
 
 def _chromium() -> str:
@@ -284,12 +304,13 @@ def _chromium() -> str:
 
 @pytest.fixture(scope="module")
 def served(hostile_graph: Path, env: dict, tmp_path_factory: pytest.TempPathFactory):
+    """`aikg serve` of the hostile graph; its site folder holds copies of the query page it serves at /
+    (unchanged but for <base href="/"> and a driver script after query.js), which Chromium opens from
+    /site/. They are served without the page's Content-Security-Policy, so escaping alone must keep
+    the payloads inert: a payload that ran would set the title."""
+    import urllib.request
+
     site = tmp_path_factory.mktemp("harness-site")
-    for name, query in (("select", SELECT_ALL_HOSTILE), ("malformed", MALFORMED), ("construct", CONSTRUCT)):
-        (site / f"{name}.html").write_text(HARNESS.format(script=f"{name}.js"), encoding="utf-8")
-        (site / f"{name}.js").write_text(
-            f'document.getElementById("query").value = {json.dumps(query)};\n'
-            'document.getElementById("run").click();\n', encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "aikg", "serve", "--port", "0", "--graph", str(hostile_graph), "--site", str(site),
          "--workers", "1", "--timeout", "20"],
@@ -300,46 +321,109 @@ def served(hostile_graph: Path, env: dict, tmp_path_factory: pytest.TempPathFact
     if not match:
         process.kill()
         pytest.fail(f"aikg serve did not start: {line!r} {process.stderr.read()}")
-    yield match.group(1)
+    url = match.group(1)
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            page = response.read().decode("utf-8")
+        assert f"<title>{PAGE_TITLE}</title>" in page and 'id="yasgui"' in page and 'id="question"' in page
+        assert page.count("<head>") == 1 and page.count('<script src="query.js"></script>') == 1, page
+        page = page.replace("<head>", '<head>\n<base href="/">')
+        scripts = {name: DRIVER % {"query": json.dumps(query), "args": json.dumps(args)} for name, (query, args) in HARNESS.items()}
+        for name, script in {**scripts, "control": CONTROL}.items():
+            (site / f"{name}.js").write_text(script, encoding="utf-8")
+            (site / f"{name}.html").write_text(page.replace(
+                '<script src="query.js"></script>', f'<script src="query.js"></script>\n<script src="site/{name}.js"></script>'),
+                encoding="utf-8")
+    except BaseException:
+        process.kill()
+        raise
+    yield url
     process.terminate()
     process.wait(20)
 
 
-def _dump(url: str, profile: Path) -> tuple[str, str]:
+class Page:
+    def __init__(self, dom: str):
+        self.dom = dom
+        title = re.search(r"<title>(.*?)</title>", dom, re.S)
+        self.title = html.unescape(title.group(1)) if title else ""
+        body = re.search(r"<body([^>]*)>", dom)
+        self.body = {k: html.unescape(v) for k, v in re.findall(r'([\w-]+)="([^"]*)"', body.group(1) if body else "")}
+
+    def between(self, start: str, end: str) -> str:
+        return self.dom[self.dom.index(start):self.dom.index(end, self.dom.index(start))]
+
+    @property
+    def answers(self) -> str:  # the question box's answers
+        return self.between('<div id="answers">', 'id="yasgui"')
+
+    @property
+    def ask_status(self) -> str:
+        return html.unescape(self.between('<span id="ask-status">', "</span>")[len('<span id="ask-status">'):])
+
+    @property
+    def results(self) -> str:  # YASGUI's result area
+        return self.between('class="yasr_results"', "</section>")
+
+    def assert_inert(self) -> None:
+        assert self.title == PAGE_TITLE, self.title
+        assert not re.search(r"<img\b", self.dom, re.I), "a payload became an element"
+        assert "<script>document" not in self.dom
+
+
+def _load(served: str, name: str, question: str, profile: Path) -> Page:
+    url = f"{served}site/{name}.html?ask={urllib.parse.quote(question)}"
     result = subprocess.run(
-        [_chromium(), *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=8000", "--dump-dom", url],
+        [_chromium(), *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=10000", "--window-size=1400,900",
+         "--dump-dom", url],
         capture_output=True, text=True, timeout=180,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    dom = result.stdout
-    title = re.search(r"<title>(.*?)</title>", dom, re.S)
-    return dom, html.unescape(title.group(1)) if title else ""
+    return Page(result.stdout)
 
 
 def test_serve_query_page_shows_hostile_results_as_text(served: str, tmp_path: Path):
-    dom, title = _dump(served + "site/select.html", tmp_path / "profile")
-    assert title == "harness", title
-    assert "<table>" in dom and "row(s)" in dom, dom[-3000:]  # the results were drawn
-    out = dom[dom.index('<div id="out">'):]
-    assert "&lt;img src=x onerror=document.title='pwned'&gt;" in out  # shown, escaped
-    assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in out
-    assert "[/x]" in out
-    assert not re.search(r"<img\b", dom, re.I) and "<script>document" not in dom
+    # the check can fail: on these copies of the page, markup written as HTML runs and sets the title
+    assert _load(served, "control", "", tmp_path / "profile").title == PWNED
+    page = _load(served, "select", ASK_BY_HOSTILE_NAME, tmp_path / "profile")
+    assert page.body.get("data-yasr-drawn") and page.body.get("data-ask-done") == "1", page.body
+    # YASGUI's results table: every hostile value is a row, shown as text
+    results = page.results
+    assert "dataTable" in results and "Showing 1 to 11 of 11 entries" in results, results[-3000:]
+    assert IMG_TEXT in results and SCRIPT_TEXT in results and "[/x]" in results
+    assert "&gt;" + IMG_TEXT + " javascript:document.title='pwned'" in results  # the evidence sentence
+    # the question box: the answer, and the hostile evidence sentence it rests on, as text
+    answers = page.answers
+    assert "<td>阿里巴巴</td>" in answers and "[H1] “[/] \"&gt;" + IMG_TEXT in answers, answers
+    assert "read as: [[bold red]Evil[/bold red] [link=https://evil.example]click[/link] affiliatedWith" in answers
+    page.assert_inert()
 
 
 def test_serve_query_page_shows_hostile_error_messages_as_text(served: str, tmp_path: Path):
-    dom, title = _dump(served + "site/malformed.html", tmp_path / "profile")
-    assert title == "harness", title
-    assert "400" in dom and "<pre>" in dom, dom[-3000:]
-    assert not re.search(r"<img\b", dom, re.I) and "<script>document" not in dom
+    page = _load(served, "error", ASK_DECLINED, tmp_path / "profile")
+    assert page.body.get("data-yasr-drawn") and page.body.get("data-ask-done") == "declined", page.body
+    # YASGUI shows the server's 400, which quotes the hostile IRI, as text
+    error = re.search(r'<div class="errorResult">.*?<pre>(.*?)</pre>', page.results, re.S)
+    assert error, page.results[-3000:]
+    assert error.group(1).startswith('"' + IMG_TEXT + SCRIPT_TEXT + '" is not a valid IRI'), error.group(1)
+    # the question box's "cannot answer" message names the closest names, markup and all, as text
+    assert page.ask_status.startswith("cannot answer: it names nothing the graph knows (no entity, article id or title); "
+                                      "closest names: " + MARKUP_LABEL), page.ask_status
+    page.assert_inert()
 
 
 def test_serve_query_page_shows_graph_answers_as_text(served: str, tmp_path: Path):
-    dom, title = _dump(served + "site/construct.html", tmp_path / "profile")
-    assert title == "harness", title
-    assert "graph answer" in dom and "<pre>" in dom, dom[-3000:]
-    assert "&lt;img src=x onerror=document.title='pwned'&gt;" in dom
-    assert not re.search(r"<img\b", dom, re.I)
+    page = _load(served, "construct", ASK_WHO, tmp_path / "profile")
+    assert page.body.get("data-yasr-drawn") and page.body.get("data-ask-done") == "1", page.body
+    # YASGUI's table of the CONSTRUCTed triples
+    results = page.results
+    assert ">ent:evil</a>" in results and ">skos:altLabel</a>" in results, results[-3000:]
+    assert '"' + IMG_TEXT + '"<sup>' in results and '"[/x]"<sup>' in results
+    # the question box: the hostile entity is the answer, its label and evidence shown as text
+    answers = page.answers
+    assert f"<td>{MARKUP_LABEL}</td><td>Person</td>" in answers, answers
+    assert "[H1] “[/] \"&gt;" + IMG_TEXT in answers
+    page.assert_inert()
 
 
 def test_query_endpoint_binds_hostile_values_as_terms(served: str, hostile_graph: Path, env: dict):

@@ -127,3 +127,40 @@ def test_respectively_pairs_makers_and_products_in_order(tmp_path: Path):
 def test_a_tutorial_sentence_about_us_is_not_about_the_topic(tmp_path: Path):
     text = "# Yi-1.5-6B-Chat 微调\n\nYi-1.5-6B-Chat 是一个开源模型。Yi-1.5-6B-Chat 很强。Yi-1.5-6B-Chat 可商用。\n\n我们将使用 LoRA 技术来微调模型。\n"
     assert not {f for f in facts_of(tmp_path, "tutorial.md", text) if f[3].endswith("+topic")}
+
+
+README = """# Fluxserve
+
+Fluxserve is a fast and easy-to-use library for LLM inference.
+
+Fluxserve is fast with:
+
+- Efficient management of attention memory with PagedAttention
+- Quantizations: GPTQ, AWQ and FP8
+
+## 特性
+
+- 支持 LoRA 微调
+"""
+
+
+def test_a_readme_title_names_its_project_and_feature_lists_are_its_techniques(tmp_path: Path):
+    types = mentions_of(tmp_path, "fluxserve.md", README)
+    assert types["Fluxserve"] == "Tool"
+    facts = facts_of(tmp_path, "fluxserve2.md", README)
+    uses = {f[2] for f in facts if f[0] == "Fluxserve" and f[1] == "usesTechnology" and f[3] == "list-under-lead"}
+    assert {"PagedAttention", "GPTQ", "AWQ", "FP8", "LoRA"} <= uses, facts
+
+
+def test_a_list_after_a_plain_colon_line_is_not_a_feature_list(tmp_path: Path):
+    text = "# Notes\n\nFluxserve 是一个推理库。下面是参考资料：\n\n- LoRA 论文\n- GPTQ 论文\n"
+    assert not {f for f in facts_of(tmp_path, "notes.md", text) if f[3] == "list-under-lead"}
+
+
+def test_a_hub_id_names_the_owner_of_the_model(tmp_path: Path):
+    text = "默认 LLM 模型改为 THUDM/chatglm2-6b，Embedding 模型改为 moka-ai/m3e-base。代码见 https://github.com/OpenSPG/KAG 。\n"
+    facts = facts_of(tmp_path, "config.md", text)
+    assert ("chatglm2-6b", "developedBy", "THUDM", "hub-id") in facts
+    assert ("m3e-base", "developedBy", "moka-ai", "hub-id") in facts
+    assert not any(f[3] == "hub-id" and f[2] == "OpenSPG" for f in facts)  # inside a URL
+    assert mentions_of(tmp_path, "config2.md", text)["moka-ai"] == "Organization"

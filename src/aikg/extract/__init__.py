@@ -20,6 +20,11 @@ from aikg.records import Article, Document, Entity, Extraction, Mention, Relatio
 
 EVIDENCE_MAX = 240
 OPENING = 300  # characters of a document's opening that name what it is about
+# "**LangChain-Chatchat** (原 …)", "vLLM is a fast library", "PaddleNLP 是一款…": a README's first words
+README_OPENING = re.compile(
+    r"\s*(?:#[^\n]*\n\s*)*(?:\*\*(?P<bold>[^*\n]{2,40})\*\*|(?P<plain>[A-Za-z][\w.+-]{1,40}))"
+    r"(?(bold)|\s*(?:是|is\b|:|：))"
+)
 # Rules precise enough that a name they found is looked for again in the whole document.
 ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix"}
 
@@ -50,6 +55,25 @@ def _echo_safe(name: str) -> bool:
     if re.fullmatch(r"[A-Z]{1,3}", name) or len(name) < 2:
         return False
     return True
+
+
+def _readme_title_name(doc: Document, articles: list[Article], matcher: SurfaceMatcher, rules: RuleSet) -> dict[str, tuple]:
+    """A one-article document titled by one unknown product-like name that it opens with
+    ("# Fluxserve" … "Fluxserve is a fast library"): the name is a tool, everywhere in it."""
+    if len(articles) != 1 or articles[0].id != doc.slug:
+        return {}
+    title = articles[0].title.strip()
+    opening = README_OPENING.match(doc.text[: OPENING * 2])
+    name = opening and (opening.group("bold") or opening.group("plain"))
+    if (
+        name != title
+        or not re.fullmatch(r"[A-Za-z][\w.+-]{2,30}", title)
+        or matcher.find(title)
+        or title.lower() in rules.english_function_words
+        or title.lower() in rules.stop_forms
+    ):
+        return {}
+    return {title: ("Tool", "readme-title", None)}
 
 
 def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries, rules: RuleSet) -> dict[str, tuple]:
@@ -83,7 +107,13 @@ def document_topic(article: Article, mentions: list[Candidate], text: str) -> Ca
     if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         first = next(m for m in built if m.text == ranked[0][0])
         # a document about X names X at its opening
-        return first if ranked[0][0] in text[article.start:article.start + OPENING] else None
+        if ranked[0][0] in text[article.start:article.start + OPENING]:
+            return first
+    # a README opens with its project's name: "**LangChain-Chatchat** (原 …): 基于 …", "vLLM is a …"
+    opening = README_OPENING.match(text[article.start:article.start + OPENING])
+    if opening:
+        name = opening.group("bold") or opening.group("plain")
+        return next((m for m in built if m.text == name), None)
     return None
 
 
@@ -100,6 +130,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     matcher, entries = lexicon_matcher(paths.LEXICON)
     rules = load_rules(paths.RULES)
     seeds = _author_gazetteer(articles, matcher, entries, rules)
+    seeds.update(_readme_title_name(doc, articles, matcher, rules))
     gazetteer = SurfaceMatcher(seeds) if seeds else None
 
     sentences = [(a, s) for a in articles for s in split_sentences(doc, a)]
@@ -130,7 +161,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     structure: StructureReader | None = None
     for (article, sentence), mentions in zip(sentences, found):
         if structure is None or previous is None or previous[0] != article.id:
-            structure = StructureReader(rules)
+            structure = StructureReader(rules, topic=topics.get(article.id))
         if not sentence.in_bio:
             bio_person = None
         else:

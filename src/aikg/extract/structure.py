@@ -4,6 +4,13 @@
   names a maker column (组织 / 公司 / Organization / Developer …) beside a product column
   (模型 / 名称 / Model / Name / Engine …, or the first column) gives, per row,
   product developedBy maker (rule ``table-row``).
+- A model-hub id ("THUDM/chatglm2-6b") makes its owner the maker of the model or tool after the
+  slash (rule ``hub-id``), the owner a mention of an organization.
+- A list under a line that ends with a colon and announces features or support ("vLLM is fast
+  with:", "主要特性：") or under a heading such as "## 特性" / "## Features": each item without a
+  model or tool of its own gives *subject usesTechnology technique* for the techniques it names
+  (rule ``list-under-lead``); the subject is the lead line's model or tool, else the document's
+  topic.
 - A heading that is just an organization's name ("## 阿里巴巴", "### Meta AI") makes the
   organization the maker of the model or tool each list item under it opens with (rule
   ``heading-scope``), until the next heading.
@@ -16,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from aikg.extract.entities import Candidate
 from aikg.extract.relations import MADE, MAKERS, RawFact
@@ -25,6 +33,27 @@ SHAPE_RULES = {"latin-bare", "latin-shape", "latin-cue", "latin-prefix"}
 SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 HEADING = re.compile(r"^(?:#{1,6})\s+(?P<title>.+?)\s*#*$")
 CELL_NAME = re.compile(r"[A-Za-z\u4e00-\u9fff][\w.+&' \u4e00-\u9fff-]*")
+# a model hub id: owner/name, not inside a URL or a path (a character before it that is no space,
+# bracket, quote or CJK character means a longer path)
+HUB_ID = re.compile(r"(?<![\w./:-])(?P<owner>[A-Za-z][\w.-]{1,38})/(?P<name>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w/])")
+class _WordList:
+    """A word list of rules.toml's [structure] as one case-insensitive regex."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def search(self, rules: RuleSet, text: str):
+        return _word_pattern(rules, self.key).search(text)
+
+
+@lru_cache(maxsize=8)
+def _word_pattern(rules: RuleSet, key: str) -> re.Pattern:
+    words = sorted(rules.structure[key], key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w) for w in words), re.I)
+
+
+FEATURE_HEADING = _WordList("feature_headings")
+LEAD_CUES = _WordList("lead_cues")
 LIST_ITEM = re.compile(r"^(?:[-*+•]|\d+[.)、])\s+")
 
 
@@ -51,6 +80,8 @@ class StructureReader:
     pending_header: list[str] = field(default_factory=list)
 
     product_type: str = "Tool"
+    topic: Candidate | None = None  # what the document is about (aikg.extract.document_topic)
+    lead: Candidate | None = None  # the subject of the list that follows ("X supports:", "## Features")
     changed: bool = False  # the last sentence's mentions were added to or retyped
 
     def _roles(self, headers: list[str]) -> tuple[int | None, int | None] | None:
@@ -65,6 +96,40 @@ class StructureReader:
             self.product_type = "Model" if any(w.lower() in headers[product].lower() for w in words["model_headers"]) else "Tool"
         return (product, maker) if product is not None else None
 
+    def _lead(self, text: str, mentions: list[Candidate]) -> Candidate | None:
+        """A line that ends with a colon and says what the list below it is (features, support, use)."""
+        stripped = text.rstrip()
+        if not stripped.endswith((":", "：")) or not LEAD_CUES.search(self.rules, stripped):
+            return None
+        built = [m for m in mentions if m.type in ("Model", "Tool")]
+        return built[0] if built else self.topic
+
+    def namespaces(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
+        """"THUDM/chatglm2-6b", "allenai/tulu-3-sft-mixture": a hub id names its owner before the
+        slash (ANNOTATION.md: a brand prefix is a mention of its owner)."""
+        facts = []
+        for match in HUB_ID.finditer(text):
+            owner_span, name_start = match.span("owner"), match.start("name")
+            made = next((m for m in mentions if m.start == name_start and m.type in ("Model", "Tool")), None)
+            if made is None:
+                continue
+            owner = next((m for m in mentions if (m.start, m.end) == owner_span), None)
+            if owner is not None and owner.type != "Organization":
+                if owner.rule not in SHAPE_RULES:
+                    continue  # "OpenSPG/KAG": a known product, not a hub owner
+                index = mentions.index(owner)
+                owner = mentions[index] = dataclasses.replace(owner, type="Organization", rule="hub-owner")
+                self.changed = True
+            elif owner is None:
+                if any(m.start < owner_span[1] and owner_span[0] < m.end for m in mentions):
+                    continue
+                owner = Candidate(owner_span[0], owner_span[1], match.group("owner"), "Organization", "hub-owner")
+                mentions.append(owner)
+                mentions.sort(key=lambda m: (m.start, m.end))
+                self.changed = True
+            facts.append(RawFact(made, "developedBy", owner, "hub-id"))
+        return facts
+
     def facts(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
         """Facts a sentence states through the structure around it (offsets relative to it).
 
@@ -72,12 +137,18 @@ class StructureReader:
         name in the maker column typed by its shape alone becomes an organization: ``mentions`` is
         changed in place then, and ``changed`` says so."""
         self.changed = False
+        found = self.namespaces(text, mentions)
+        return found + self._structure(text, mentions)
+
+    def _structure(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
         stripped = text.strip()
         heading = HEADING.match(stripped)
         if heading:
             self.in_table, self.columns = False, None
-            orgs = [m for m in mentions if m.type == "Organization"]
             title = heading.group("title")
+            # "## 特性", "## Key Features": the document's topic is what the list under it is about
+            self.lead = self.topic if self.topic is not None and FEATURE_HEADING.search(self.rules, title) else None
+            orgs = [m for m in mentions if m.type == "Organization"]
             self.scope = orgs[0] if len(orgs) == 1 and len(mentions) == 1 and len(orgs[0].text) * 2 >= len(title.strip("*_ ")) else None
             return []
         if SEPARATOR_ROW.match(stripped):
@@ -140,7 +211,15 @@ class StructureReader:
 
     def _scoped(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
         item = LIST_ITEM.match(text.strip())
-        if self.scope is None or item is None or not mentions:
+        if item is None:
+            self.lead = self._lead(text, mentions)
+            return []
+        if self.lead is not None:
+            # "vLLM is fast with:" then "- Efficient … with **PagedAttention**": each item's techniques
+            subjects = [m for m in mentions if m.type in ("Model", "Tool")]
+            if not subjects:  # an item with a subject of its own speaks for itself
+                return [RawFact(self.lead, "usesTechnology", m, "list-under-lead") for m in mentions if m.type == "Technology"]
+        if self.scope is None or not mentions:
             return []
         first = mentions[0]
         if first.type in ("Model", "Tool") and first.start <= len(text) - len(text.lstrip()) + item.end() + 2:

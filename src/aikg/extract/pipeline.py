@@ -1,4 +1,5 @@
-"""The spaCy pipeline: blank Chinese with the jieba segmenter plus aikg's own components.
+"""The spaCy pipeline: blank Chinese with the jieba segmenter (blank English for English
+sentences) plus aikg's own components.
 
 Components (registered factories, configured by file paths):
 - ``aikg_entities``: lexicon matches, then rules for names the lexicon lacks;
@@ -49,6 +50,7 @@ class EntityFinder:
     """Finds entity mentions: lexicon first, then rules over what is left."""
 
     def __init__(self, lexicon: Path, rules: Path):
+        self.lexicon_path, self.rules_path = lexicon, rules
         self.matcher, self.entries = lexicon_matcher(lexicon)
         self.rules = load_rules(rules)
 
@@ -110,8 +112,25 @@ def _build_nlp(lexicon: Path, rules: Path):
     return nlp
 
 
+@lru_cache(maxsize=2)
+def _english_nlp(lexicon: Path, rules: Path):
+    """spaCy blank('en') (its rule-based English tokenizer) with the same aikg components."""
+    import spacy
+
+    _register()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("aikg_entities", config={"lexicon": str(lexicon), "rules": str(rules)})
+    return nlp
+
+
 def find_mentions(nlp, text: str, gazetteer: SurfaceMatcher | None = None) -> list[Candidate]:
-    """Run the pipeline on one sentence and return its chosen candidates."""
+    """Run the pipeline on one sentence and return its chosen candidates; a sentence in English
+    is tokenized as English (``spacy.blank("en")``), anything else with jieba."""
+    from aikg.extract.relmodel import language
+
+    if language(text) == "en":
+        component = nlp.get_pipe("aikg_entities")
+        nlp = _english_nlp(component.lexicon_path, component.rules_path)
     doc = nlp.make_doc(text)
     if gazetteer is not None:
         doc.user_data[GAZETTEER_KEY] = gazetteer

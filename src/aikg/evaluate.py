@@ -697,13 +697,14 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
         assigned = _assign(candidates)
         report.relation = Score(len(preds_rel), len(golds_rel), len(assigned), len(assigned))
         matched_rel = set(assigned.values())
-        for p in PREDICATES:
-            per_predicate[p].add(Score(
-                predicted=sum(1 for s in preds_rel if s.predicate == p),
-                gold=sum(1 for r in golds_rel if r.predicate == p),
-                matched_predicted=sum(1 for s in preds_rel if s.iri in assigned and s.predicate == p),
-                matched_gold=sum(1 for i in matched_rel if golds_rel[i].predicate == p),
-            ))
+        part_predicates = {p: Score(
+            predicted=sum(1 for s in preds_rel if s.predicate == p),
+            gold=sum(1 for r in golds_rel if r.predicate == p),
+            matched_predicted=sum(1 for s in preds_rel if s.iri in assigned and s.predicate == p),
+            matched_gold=sum(1 for i in matched_rel if golds_rel[i].predicate == p),
+        ) for p in PREDICATES}
+        for p, score in part_predicates.items():
+            per_predicate[p].add(score)
         names = {e.id: e.name for e in gold.entities}
         article_names = {slug(a): a for a in gold.articles}
         for index, rel in enumerate(golds_rel):
@@ -735,13 +736,8 @@ def evaluate(gold_paths: list[Path], graph_dir: Path | None = None) -> EvalRepor
         lang["entity"].add(report.entity)
         lang["entity_typed"].add(report.entity_typed)
         lang["relation"].add(report.relation)
-        for p in PREDICATES:
-            lang[p].add(Score(
-                predicted=sum(1 for s in preds_rel if s.predicate == p),
-                gold=sum(1 for r in golds_rel if r.predicate == p),
-                matched_predicted=sum(1 for s in preds_rel if s.iri in assigned and s.predicate == p),
-                matched_gold=sum(1 for i in matched_rel if golds_rel[i].predicate == p),
-            ))
+        for p, score in part_predicates.items():
+            lang[p].add(score)
         entity.add(report.entity)
         entity_typed.add(report.entity_typed)
         dup.add(report.duplication)

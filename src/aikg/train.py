@@ -26,7 +26,9 @@ from aikg.records import ENTITY_TYPES
 
 ALL_TYPES = tuple(range(len(ENTITY_TYPES)))
 
-ANNOTATIONS = paths.DATA / "annotations"
+# annotations/ lives in a source checkout (it is not packaged): beside the data in an editable
+# install, else the current folder's
+ANNOTATIONS = paths.DATA / "annotations" if (paths.DATA / "annotations").is_dir() else Path("annotations")
 SEED = 0
 LEARNERS = ("logreg", "linear-svm")
 TYPER_C = 0.3  # the typer's (chosen by cross-validation on the shape-typed mentions)

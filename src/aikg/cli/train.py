@@ -12,15 +12,16 @@ from aikg.cli.app import app
 @app.command("train")
 def train_command(
     out: Path = typer.Option(None, "--out", "-o", help="Folder to write relations.json and types.json to (default: the package's model folder)."),
+    annotations: Path = typer.Option(None, "--annotations", help="The annotations/ folder of a source checkout (default: ./annotations, or the checkout's)."),
 ) -> None:
     """Fit the relation model and the entity typer on annotations/ (report, public training split,
     unseen), deterministically; print leave-one-document-out figures of each learner compared."""
     from rich.console import Console
     from rich.table import Table
 
-    from aikg.train import train
+    from aikg.train import ANNOTATIONS, train
 
-    report = train(out)
+    report = train(out, root=annotations or ANNOTATIONS)
     console = Console(highlight=False)
     console.print(f"{report.examples} candidate pairs ({report.positives} with a gold relation) from {report.groups} documents")
     for learner, by_threshold in report.cv.items():

@@ -263,9 +263,6 @@ class Figures:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def row(self) -> str:
-        return f"P {self.precision:.3f} R {self.recall:.3f} F1 {self.f1:.3f} (tp {self.tp} fp {self.fp} fn {self.fn})"
-
 
 def cross_validate(examples: list[Example], learner: str, thresholds=THRESHOLDS) -> dict[float, dict[str, Figures]]:
     """Leave-one-document-out figures of the extractor's decision (the rules' label where a rule

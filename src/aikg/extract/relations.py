@@ -5,7 +5,9 @@ Rule names (recorded with every fact): ``byline`` (in extract/__init__),
 ``possessive-developer``, ``verb-developer``, ``passive-developer``,
 ``copula-developer``, ``based-on``, ``based-on-modifier``, ``integrated-into``,
 ``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``, ``passive-adoption``, ``feature-of``,
-``org-part``. Every rule yields facts between mentions; the caller keeps only
+``org-part``, ``first-person`` ("we introduce X" in a signed article); a fact whose subject is the
+document's topic carries ``+topic``. Structure rules live in ``structure.py``; the learned
+model's facts are ``learned`` (``relmodel.py``). Every rule yields facts between mentions; the caller keeps only
 facts whose ends have the types the ontology allows.
 """
 

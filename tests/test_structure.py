@@ -164,3 +164,10 @@ def test_a_hub_id_names_the_owner_of_the_model(tmp_path: Path):
     assert ("m3e-base", "developedBy", "moka-ai", "hub-id") in facts
     assert not any(f[3] == "hub-id" and f[2] == "OpenSPG" for f in facts)  # inside a URL
     assert mentions_of(tmp_path, "config2.md", text)["moka-ai"] == "Organization"
+
+
+def test_a_unit_named_after_its_organization_is_part_of_it(tmp_path: Path):
+    text = "李明曾任职于微软亚洲研究院，也在华为计算机网络与协议实验室工作过。微软和华为都很重视研究。\n"
+    facts = facts_of(tmp_path, "units.txt", text)
+    assert ("微软亚洲研究院", "partOf", "微软", "brand-prefix") in facts
+    assert ("华为计算机网络与协议实验室", "partOf", "华为", "brand-prefix") in facts

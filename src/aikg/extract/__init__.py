@@ -10,7 +10,7 @@ from aikg import paths
 from aikg.corpus import split_sentences
 from aikg.extract.entities import Candidate, parenthetical_aliases
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
-from aikg.extract.relations import PRONOUN, RawFact, antecedent, first_person_facts, sentence_facts
+from aikg.extract.relations import PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, sentence_facts
 from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
@@ -155,6 +155,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     topics = {a.id: document_topic(a, [m for (art, _), ms in zip(sentences, found) if art.id == a.id for m in ms], doc.text) for a in articles if a.id == doc.slug}
     # each article's authors as mentions facts can point at (only those the text yields as a mention)
     named = {c.text for mentions in found for c in mentions}
+    known_keys = {c.key for mentions in found for c in mentions if c.key}
     authors = {a.id: [Candidate(0, 0, n, seeds[n][0], "byline", seeds[n][2]) for n in a.authors if n in seeds and n in named] for a in articles}
     bio_person: Candidate | None = None
     previous: tuple[str, list[Candidate]] | None = None
@@ -178,6 +179,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent, topics.get(article.id))
         facts += structure.facts(sentence.text, heads)
         facts += first_person_facts(sentence.text, heads, authors.get(article.id, []), rules)
+        facts += brand_parts(heads, matcher, entries, rules, known_keys)
         if structure.changed:  # it named or retyped a table cell
             mentions = sorted(heads + [alias for alias, _ in aliases], key=lambda m: (m.start, m.end))
         previous = (article.id, heads)

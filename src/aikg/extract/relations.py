@@ -5,7 +5,7 @@ Rule names (recorded with every fact): ``byline`` (in extract/__init__),
 ``possessive-developer``, ``verb-developer``, ``passive-developer``,
 ``copula-developer``, ``based-on``, ``based-on-modifier``, ``integrated-into``,
 ``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``, ``passive-adoption``, ``feature-of``,
-``org-part``, ``first-person`` ("we introduce X" in a signed article); a fact whose subject is the
+``org-part``, ``brand-prefix`` (微软亚洲研究院 partOf 微软), ``first-person`` ("we introduce X" in a signed article); a fact whose subject is the
 document's topic carries ``+topic``. Structure rules live in ``structure.py``; the learned
 model's facts are ``learned`` (``relmodel.py``). Every rule yields facts between mentions; the caller keeps only
 facts whose ends have the types the ontology allows.
@@ -75,6 +75,29 @@ PRONOUN = re.compile(
     r"这个(?:模型|框架|工具|项目|平台|系统)|此(?:模型|框架|工具|项目)|后者|前者|"
     r"(?:This|The) (?:model|framework|tool|library|project|system|platform|engine)\b|(?:It|Its|It's)\b)"
 )
+
+
+def brand_parts(mentions: list[Candidate], matcher, entries, rules: RuleSet, known: set[str]) -> list[RawFact]:
+    """"华为计算机网络与协议实验室", "微软亚洲研究院": an organization whose name opens with another
+    organization's name (one the document mentions) and ends like a unit is part of it
+    (ANNOTATION.md: a brand prefix is a mention of its owner)."""
+    suffixes = tuple(rules.relations["part_suffixes"])
+    facts = []
+    for mention in mentions:
+        if mention.type != "Organization":
+            continue
+        for cut in range(len(mention.text) - 2, 1, -1):
+            head, rest = mention.text[:cut], mention.text[cut:].strip()
+            if len(rest) < 2 or not rest.endswith(suffixes):
+                continue
+            hits = matcher.find(head)
+            entry = entries.get(hits[0][3]) if hits and hits[0][:2] == (0, len(head)) else None
+            if entry is None or entry.type != "Organization" or entry.id == mention.key or entry.id not in known:
+                continue
+            owner = Candidate(mention.start, mention.start + cut, head.strip(), "Organization", "brand-prefix", entry.id)
+            facts.append(RawFact(mention, "partOf", owner, "brand-prefix"))
+            break
+    return facts
 
 
 def first_person_facts(text: str, mentions: list[Candidate], authors: list[Candidate], rules: RuleSet) -> list[RawFact]:

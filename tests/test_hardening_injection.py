@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from serving import running_server
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini" / "graph.ttl"
@@ -303,7 +304,7 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def served(hostile_graph: Path, env: dict, tmp_path_factory: pytest.TempPathFactory):
+def served(hostile_graph: Path, tmp_path_factory: pytest.TempPathFactory):
     """`aikg serve` of the hostile graph; its site folder holds copies of the query page it serves at /
     (unchanged but for <base href="/"> and a driver script after query.js), which Chromium opens from
     /site/. They are served without the page's Content-Security-Policy, so escaping alone must keep
@@ -311,18 +312,9 @@ def served(hostile_graph: Path, env: dict, tmp_path_factory: pytest.TempPathFact
     import urllib.request
 
     site = tmp_path_factory.mktemp("harness-site")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aikg", "serve", "--port", "0", "--graph", str(hostile_graph), "--site", str(site),
-         "--workers", "1", "--timeout", "20"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-    line = process.stdout.readline()
-    match = re.search(r"at (http://127\.0\.0\.1:\d+/) ", line)
-    if not match:
-        process.kill()
-        pytest.fail(f"aikg serve did not start: {line!r} {process.stderr.read()}")
-    url = match.group(1)
-    try:
+    options = ("--site", str(site), "--workers", "1", "--timeout", "20")
+    with running_server(hostile_graph, tmp_path_factory.mktemp("serve-cache"), *options) as server:
+        url = server.url
         with urllib.request.urlopen(url, timeout=30) as response:
             page = response.read().decode("utf-8")
         assert f"<title>{PAGE_TITLE}</title>" in page and 'id="yasgui"' in page and 'id="question"' in page
@@ -334,12 +326,7 @@ def served(hostile_graph: Path, env: dict, tmp_path_factory: pytest.TempPathFact
             (site / f"{name}.html").write_text(page.replace(
                 '<script src="query.js"></script>', f'<script src="query.js"></script>\n<script src="site/{name}.js"></script>'),
                 encoding="utf-8")
-    except BaseException:
-        process.kill()
-        raise
-    yield url
-    process.terminate()
-    process.wait(20)
+        yield url
 
 
 class Page:

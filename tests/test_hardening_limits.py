@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import synthetic_graph
+from serving import running_server
 
 PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 PAIRS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # ~1.6e7 rows, streamed
@@ -94,22 +95,10 @@ def test_an_answer_under_the_limit_is_not_marked_capped(graph: Path, env: dict):
 
 
 @pytest.fixture(scope="module")
-def server(graph: Path, env: dict):
+def server(graph: Path, tmp_path_factory: pytest.TempPathFactory):
     """`aikg serve` on the synthetic graph with a 3 s query timeout."""
-    import re
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aikg", "serve", "--port", "0", "--graph", str(graph), "--timeout", "3", "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
-    line = process.stdout.readline()
-    match = re.search(r"at (http://127\.0\.0\.1:\d+/) ", line)
-    if not match:
-        process.kill()
-        pytest.fail(f"aikg serve did not start: {line!r} {process.stderr.read()}")
-    yield match.group(1) + "sparql"
-    process.terminate()
-    process.wait(20)
+    with running_server(graph, tmp_path_factory.mktemp("serve-cache"), "--timeout", "3", "--workers", "1") as served:
+        yield served.url + "sparql"
 
 
 def test_remote_runaway_query_stops_at_the_server_or_client_timeout(server: str, env: dict):

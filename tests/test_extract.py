@@ -227,3 +227,31 @@ def test_support_of_and_feature_of(nlp, rules):
 def test_a_based_on_phrase_ending_in_de_does_not_hide_the_head_technology(nlp, rules):
     found = facts(nlp, rules, "QuillFlow 是一个基于深度文档理解的开源 RAG 引擎。")
     assert ("QuillFlow", "usesTechnology", "RAG", "is-a-technology-tool") in found
+
+
+def test_names_the_rules_assemble_from_parts(tmp_path):
+    from aikg.extract.pipeline import build_nlp, find_mentions
+
+    nlp = build_nlp()
+
+    def found(text: str) -> dict[str, str]:
+        return {m.text: m.type for m in find_mentions(nlp, text)}
+
+    assert found("升级 Append Attention，支持了 FP8量化，全面支持 4D 并行。") == {"Append Attention": "Technology", "FP8量化": "Technology", "4D 并行": "Technology"}
+    assert "AI 嵌入" not in found("支持 AI 嵌入。")  # an umbrella word is no modifier
+    # a tool or technique with its release number is that tool or technique; a bare number is nothing
+    assert found("**2024.12.16 PaddleNLP v3.0 Beta3**：全新升级") == {"PaddleNLP v3.0 Beta3": "Tool"}
+    assert found("数据采用 CC BY-NC 4.0 协议，v2.8 起支持。") == {"CC BY-NC 4.0": "Technology"}
+    # list items that open with a name
+    assert found("- Hollama (web UI)").get("Hollama") == "Tool"
+    assert found("1. **ZEPHYR** (来自 Alexa) 伴随论文").get("ZEPHYR") in ("Model", "Tool")  # typed by its context
+
+
+def test_a_numbered_item_is_not_cut_after_its_number(tmp_path):
+    from aikg.corpus import read_corpus, split_sentences
+
+    path = tmp_path / "list.md"
+    path.write_text("# Models\n\n1. **ALBERT** (来自 Google Research) 由 Zhenzhong Lan 发布。\n12. **BART** (来自 Facebook)\n", encoding="utf-8")
+    (doc, articles), = read_corpus([path])
+    texts = [s.text for s in split_sentences(doc, articles[0])]
+    assert "1. **ALBERT** (来自 Google Research) 由 Zhenzhong Lan 发布。" in texts and "12. **BART** (来自 Facebook)" in texts

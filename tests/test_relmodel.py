@@ -88,3 +88,19 @@ def test_shipped_models_load_and_the_report_build_uses_them(built_graph):
     ))
     assert rows, "the learned model adds facts to the report"
     assert all(str(r.evidence).strip() for r in rows)
+
+
+def test_candidate_pairs_skip_table_cells_and_reach_far_for_the_topic():
+    from aikg.extract.relmodel import candidate_pairs
+
+    rules = load_rules(paths.RULES)
+    row = "| Qwen2.5 | Llama 3 |"
+    cells = [Candidate(2, 9, "Qwen2.5", "Model", "lexicon"), Candidate(12, 19, "Llama 3", "Model", "lexicon")]
+    assert list(candidate_pairs(row, cells, rules)) == []
+    text = "支持" + "很多功能，" * 30 + "LoRA 微调"
+    far = text.index("LoRA")
+    mentions = [Candidate(0, 0, "Fluxserve", "Tool", "topic"), Candidate(far, far + 4, "LoRA", "Technology", "lexicon")]
+    assert list(candidate_pairs(text, mentions, rules)) == [(0, 1)]
+    mentions[0] = Candidate(0, 0, "Fluxserve", "Tool", "lexicon")
+    assert list(candidate_pairs(text, mentions, rules)) == []
+    assert "v:topic" in pair_features(text, [Candidate(0, 0, "Fluxserve", "Tool", "topic"), mentions[1]], 0, 1, [], "zh", False, rules)

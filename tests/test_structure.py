@@ -171,3 +171,85 @@ def test_a_unit_named_after_its_organization_is_part_of_it(tmp_path: Path):
     facts = facts_of(tmp_path, "units.txt", text)
     assert ("微软亚洲研究院", "partOf", "微软", "brand-prefix") in facts
     assert ("华为计算机网络与协议实验室", "partOf", "华为", "brand-prefix") in facts
+
+
+def test_people_listed_under_a_team_heading_are_its_members(tmp_path: Path):
+    text = "# Fluxserve\n\nFluxserve 是一个推理框架。\n\n# Fluxserve 核心团队\n林晓岚，陈天奇，赵一鸣\n\n# 许可协议\n\n许可协议为 Apache 2.0，王五负责维护。\n"
+    facts = facts_of(tmp_path, "team.md", text)
+    members = {f[0] for f in facts if f[1:] == ("affiliatedWith", "Fluxserve 核心团队", "team-section")}
+    assert members == {"林晓岚", "陈天奇", "赵一鸣"}, facts
+    assert mentions_of(tmp_path, "team2.md", text)["Fluxserve 核心团队"] == "Organization"
+
+
+def test_the_team_of_a_post_signed_by_a_team_is_that_team(tmp_path: Path):
+    text = '---\ntitle: "Fluxserve"\nauthor: "The Fluxserve Team"\n---\n\nWe introduce Fluxserve.\n\n## The Team\n\nWei-Lin Chiang, Zhuohan Li, Ying Sheng\n'
+    facts = facts_of(tmp_path, "post.md", text)
+    members = {f[0] for f in facts if f[1] == "affiliatedWith" and f[3] == "team-section"}
+    assert members == {"Wei-Lin Chiang", "Zhuohan Li", "Ying Sheng"}, facts
+    assert {f[2] for f in facts if f[3] == "team-section"} == {"Fluxserve Team"}
+
+
+def test_a_base_model_column_is_a_based_on_fact_per_row(tmp_path: Path):
+    text = "# Distilled models\n\n| **Model** | **Base Model** |\n| :---: | :---: |\n| Zephyrine-Distill-7B | Qwen2.5-Math-7B |\n| Zephyrine-Distill-8B | Llama-3.1-8B |\n"
+    facts = facts_of(tmp_path, "distill.md", text)
+    assert ("Zephyrine-Distill-7B", "basedOn", "Qwen2.5-Math-7B", "table-base") in facts, facts
+    assert ("Zephyrine-Distill-8B", "basedOn", "Llama-3.1-8B", "table-base") in facts
+    assert not any(f[3] == "learned" and "|" in f[0] + f[2] for f in facts)
+
+
+def test_a_numbered_list_of_models_with_their_makers_and_authors(tmp_path: Path):
+    text = (
+        "## 模型架构\n\n"
+        "1. **ZEPHYR** (来自 Quillmark Research and the Toyota Technological Institute at Chicago) 伴随论文 ZEPHYR: A Lite BERT for "
+        "Language Representations, 由 Zhenzhong Lan, Mingda Chen, Adrian de Wynter 发布。\n"
+        "1. **BORTA** (来自 Alexa) 伴随论文 Optimal Subarchitecture Extraction For BERT 由 Adrian de Wynter and Daniel J. Perry 发布。\n"
+    )
+    facts = facts_of(tmp_path, "models.md", text)
+    made = {(f[0], f[2]) for f in facts if f[1] == "developedBy"}
+    assert {("ZEPHYR", "Zhenzhong Lan"), ("ZEPHYR", "Mingda Chen"), ("ZEPHYR", "Adrian de Wynter")} <= made, facts
+    assert ("BORTA", "Daniel J. Perry") in made and ("BERT", "Daniel J. Perry") not in made  # not the name in the paper title
+    assert any(f[:3] == ("ZEPHYR", "developedBy", "Quillmark Research") and f[3] == "from-maker" for f in facts)
+
+
+def test_by_and_a_list_of_people_makes_them_the_authors_of_the_subject(tmp_path: Path):
+    text = "# Notes\n\nThe LLaMA model was proposed in LLaMA: Open and Efficient Models by Hugo Touvron, Thibaut Lavril, Timothée Lacroix, and Guillaume Lample.\n"
+    facts = facts_of(tmp_path, "doc.md", text)
+    authors = {f[2] for f in facts if f[0] == "LLaMA" and f[1] == "developedBy"}
+    assert authors == {"Hugo Touvron", "Thibaut Lavril", "Timothée Lacroix", "Guillaume Lample"}, facts
+
+
+def test_a_product_named_after_its_maker_is_the_makers(tmp_path: Path):
+    text = "# Tools\n\nYou can serve the model with NVIDIA NeMo or try it in Google AI Studio, under the Apache 2.0 license.\n"
+    facts = facts_of(tmp_path, "tools.md", text)
+    assert any(f[0] in ("NeMo", "NVIDIA NeMo") and f[1:3] == ("developedBy", "NVIDIA") for f in facts), facts
+    assert ("Google AI Studio", "developedBy", "Google", "brand-maker") in facts
+    assert not any(f[3] == "brand-maker" and f[0].startswith("Apache") for f in facts)  # a license is nobody's product
+    assert mentions_of(tmp_path, "tools2.md", text).get("NVIDIA") == "Organization"
+
+
+def test_roles_in_a_bio_and_beside_a_name_make_people_makers(tmp_path: Path):
+    from aikg import paths
+    from aikg.extract.pipeline import build_nlp, find_mentions
+    from aikg.extract.relations import sentence_facts
+    from aikg.extract.rules import load_rules
+
+    rules, nlp = load_rules(paths.RULES), build_nlp()
+
+    def facts(text: str, bio: bool) -> set[tuple[str, str, str, str]]:
+        mentions = find_mentions(nlp, text)
+        person = mentions[0] if bio else None
+        return {(f.subject.text, f.predicate, f.object.text, f.rule) for f in sentence_facts(text, mentions, rules, person)}
+
+    bio = facts("黄峰达，智能体编程语言 Shire 的创始人，架构治理平台 ArchGuard 的核心开发者，曾联合发起开源项目 AutoDev。", True)
+    assert ("Shire", "developedBy", "黄峰达", "creator-role") in bio and ("ArchGuard", "developedBy", "黄峰达", "creator-role") in bio
+    assert ("AutoDev", "developedBy", "黄峰达", "bio-creation") in bio
+    # a book title and "开发者" are no creations; "参与开发" is a contribution
+    assert not facts("苏震巍，《微信开发深度解析》图书作者，生成式 AI 开发者，参与开发 LangChain。", True) & {
+        ("微信", "developedBy", "苏震巍", "bio-creation"), ("LangChain", "developedBy", "苏震巍", "bio-creation")}
+    assert ("Python", "developedBy", "Guido van Rossum", "creator-role") in facts("Guido van Rossum, the creator of Python, joined Microsoft.", False)
+
+
+def test_made_at_an_organization(tmp_path: Path):
+    text = "# SGLang\n\nOriginally developed in the Sky Computing Lab at UC Berkeley, SGLang has grown into a community project.\n"
+    facts = facts_of(tmp_path, "history.md", text)
+    assert ("SGLang", "developedBy", "Sky Computing Lab", "by-makers") in facts, facts

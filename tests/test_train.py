@@ -36,7 +36,7 @@ def test_retraining_reproduces_the_shipped_files(tmp_path: Path):
 def test_report_cross_validated_relation_figures():
     from aikg.train import cross_validate_graph
 
-    figures = cross_validate_graph(ANNOTATIONS, thresholds=(_shipped_threshold(),))
+    figures = cross_validate_graph(ANNOTATIONS, thresholds=(_shipped_model().threshold,))
     (by_set,) = figures.values()
     report = by_set["report"]
     assert report.relation.precision >= 0.80 and report.relation.f1 >= 0.60, report.relation
@@ -44,7 +44,7 @@ def test_report_cross_validated_relation_figures():
     assert by_set["en"].relation.precision >= 0.85 and by_set["en"].relation.recall >= 0.45, by_set["en"].relation
 
 
-def _shipped_threshold() -> float:
+def _shipped_model():
     from aikg.extract.relmodel import load_model
 
-    return load_model().threshold
+    return load_model()

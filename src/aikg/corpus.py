@@ -26,6 +26,7 @@ PART_MARKER = re.compile(r"^[ \t]*<[ \t]*Part[ \t]*(?P<num>\d+)[ \t]*[:：][^\r\
 AUTHOR_SEPARATORS = re.compile(r"[、，,;；]|\s+and\s+|\s*&\s*|\s+和\s+")
 # Sentence ends: Chinese and Latin terminal punctuation, or a line break.
 SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|(?<!\b[A-Z])\.(?=\s)|\r?\n")  # "Joseph E. Gonzalez" is one name
+LIST_NUMBER = re.compile(r"[ \t]*\d{1,3}")
 TABLE_ROW = re.compile(r"[ \t]*\|[^\r\n]*\|[ \t]*\r?$", re.M)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
 # A run of text without sentence punctuation (a table row, a minified line) is cut into
@@ -351,6 +352,8 @@ def split_sentences(doc: Document, article: Article) -> list[Sentence]:
     for match in SENTENCE_END.finditer(text, article.start, article.end):
         if match.group(0).strip() and TABLE_ROW.match(text, text.rfind("\n", 0, match.start()) + 1):
             continue  # a table row is one sentence: "| vLLM | Feb. 2023 |" is not cut at "Feb."
+        if match.group(0) == "." and LIST_NUMBER.fullmatch(text, text.rfind("\n", 0, match.start()) + 1, match.start()):
+            continue  # "1. **ALBERT** …": a numbered item's marker ends nothing
         end = match.end() if match.group(0).strip() else match.start()
         emit(cursor, end)
         cursor = match.end()

@@ -33,7 +33,7 @@ SEED = 0
 LEARNERS = ("logreg", "linear-svm")
 TYPER_C = 0.3  # the typer's (chosen by cross-validation on the shape-typed mentions)
 C = 2.0  # inverse regularization strength of both learners (chosen by cross-validation)
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
 @dataclass
@@ -112,7 +112,7 @@ def examples_from(corpus: Corpus, nlp=None) -> tuple[list[Example], list[Example
     from aikg.corpus import read_corpus
     from aikg.extract import extract_document
     from aikg.extract.lexicon import lexicon_matcher
-    from aikg.extract.relmodel import allowed_labels
+    from aikg.extract.relmodel import VIRTUAL_RULES, allowed_labels
     from aikg.extract.rules import load_rules
 
     _, entries = lexicon_matcher(paths.LEXICON)
@@ -139,11 +139,11 @@ def examples_from(corpus: Corpus, nlp=None) -> tuple[list[Example], list[Example
             aligned = [_align(m, forms, entries) for m in heads]
             types = {e["id"]: e["type"] for e in gold["entities"]}
             for mention, gid in zip(heads, aligned):
-                if gid is not None and mention.rule != "pronoun":
+                if gid is not None and mention.rule not in VIRTUAL_RULES:
                     label = types[gid]
                     weak = mention.type if mention.rule in RETYPED_RULES else ""
                     typed.append(Example(group, lang, mention_features(sentence.text, mention, rules), label, ALL_TYPES, weak))
-            for i, j in candidate_pairs(heads, rules):
+            for i, j in candidate_pairs(sentence.text, heads, rules):
                 gi, gj = aligned[i], aligned[j]
                 label, ambiguous = "none", False
                 if gi and gj and gi != gj:
@@ -297,6 +297,7 @@ def predicate_of(label: str) -> str:
 def choose_threshold(results: dict[float, dict[str, Figures]]) -> float:
     """The threshold with the best cross-validated F1 (the stricter one on a tie)."""
     return max(results, key=lambda t: (round(results[t]["all"].f1, 3), t))
+
 
 
 # --------------------------------------------------------------------------- the model file

@@ -26,7 +26,7 @@ README_OPENING = re.compile(
     r"(?(bold)|\s*(?:是|is\b|:|：))"
 )
 # Rules precise enough that a name they found is looked for again in the whole document.
-ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix"}
+ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix", "person-list", "list-bold", "technology-compound"}
 
 
 @dataclass
@@ -92,14 +92,30 @@ def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries,
     return forms
 
 
+def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Candidate]:
+    """The organization whose name opens the topic's ("DeepSeek" for DeepSeek-R1, "Baichuan" for
+    Baichuan2-7B): in a project's own README, "we" are its maker."""
+    if topic is None:
+        return []
+    head = re.split(r"[-_\s]|(?<=[A-Za-z])(?=\d)", topic.text, maxsplit=1)[0].lower()
+    orgs = sorted({m.text: m for m in mentions if m.type == "Organization" and m.text.lower() == head}.values(), key=lambda m: m.text)
+    return [Candidate(0, 0, orgs[0].text, "Organization", "topic-maker", orgs[0].key)] if orgs else []
+
+
 def document_topic(article: Article, mentions: list[Candidate], text: str) -> Candidate | None:
     """The model or tool a one-article document is about: the one its title names, else the one
     mentioned far more than any other and named in its opening (a project's README); None when
     no single one stands out."""
     built = [m for m in mentions if m.type in ("Model", "Tool")]
+    title = article.title.strip(" *_#`")
+    if any(title.startswith(m.text) and m.type not in ("Model", "Tool") for m in mentions):
+        return None  # "SWIFT (Scalable lightWeight …)" read as a technique: no later title word is the topic
     in_title = [m for m in built if m.text in article.title]
     if len({m.text for m in in_title}) == 1:
         return in_title[0]
+    whole = [m for m in in_title if m.text == title] or [m for m in in_title if re.match(rf"{re.escape(m.text)}(?![\w.-])", title)]
+    if whole:
+        return max(whole, key=lambda m: len(m.text))  # "# DeepSeek-R1" is about DeepSeek-R1, "SWIFT (Scalable …)" about SWIFT
     counts: dict[str, int] = {}
     for m in built:
         counts[m.text] = counts.get(m.text, 0) + 1
@@ -157,12 +173,15 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     named = {c.text for mentions in found for c in mentions}
     known_keys = {c.key for mentions in found for c in mentions if c.key}
     authors = {a.id: [Candidate(0, 0, n, seeds[n][0], "byline", seeds[n][2]) for n in a.authors if n in seeds and n in named] for a in articles}
+    # who "we" are in an unsigned document: the signers, else the maker its topic's name carries
+    speakers = {a.id: authors[a.id] or _name_maker(topics.get(a.id), [m for ms in found for m in ms]) for a in articles}
     bio_person: Candidate | None = None
     previous: tuple[str, list[Candidate]] | None = None
     structure: StructureReader | None = None
     for (article, sentence), mentions in zip(sentences, found):
         if structure is None or previous is None or previous[0] != article.id:
-            structure = StructureReader(rules, topic=topics.get(article.id))
+            signed = tuple(a for a in authors.get(article.id, []) if a.type == "Organization")
+            structure = StructureReader(rules, topic=topics.get(article.id), signed_by=signed)
         if not sentence.in_bio:
             bio_person = None
         else:
@@ -176,16 +195,23 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         heads = [m for m in mentions if id(m) not in alias_ids]  # "X（Y）" is one participant
         same_article = previous is not None and previous[0] == article.id
         referent = antecedent(previous[1], sentence.text) if same_article else None
-        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent, topics.get(article.id))
+        topic = topics.get(article.id)
+        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent, topic)
         facts += structure.facts(sentence.text, heads)
-        facts += first_person_facts(sentence.text, heads, authors.get(article.id, []), rules)
+        facts += first_person_facts(sentence.text, heads, speakers.get(article.id, []), rules)
         facts += brand_parts(heads, matcher, entries, rules, known_keys)
         if structure.changed:  # it named or retyped a table cell
             mentions = sorted(heads + [alias for alias, _ in aliases], key=lambda m: (m.start, m.end))
+        owners = [f.object for f in facts if f.rule == "brand-maker"]
+        if owners:  # "NVIDIA NeMo" mentions NVIDIA too (ANNOTATION.md: a brand prefix is a mention of its owner)
+            mentions = sorted(mentions + owners, key=lambda m: (m.start, m.end))
         previous = (article.id, heads)
         if referent is not None:  # the pronoun stands for its referent: the model may pair it too
             pronoun = PRONOUN.match(sentence.text)
             heads = [Candidate(pronoun.start(), pronoun.end(), referent.text, referent.type, "pronoun", referent.key)] + heads
+        elif topic is not None and not any(m.text == topic.text or (m.key and m.key == topic.key) for m in heads):
+            # a README's features seldom repeat its project's name: the model may pair the topic too
+            heads = [Candidate(0, 0, topic.text, topic.type, "topic", topic.key)] + heads
         learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
         result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned))
     return result

@@ -4,8 +4,11 @@ Each finder returns ``Candidate`` records with offsets relative to the sentence.
 Rule families (the ``rule`` field): ``lexicon``, ``org-suffix``, ``org-latin``,
 ``latin-cue``, ``latin-shape``, ``latin-prefix``, ``latin-bare``, ``person-role``,
 ``person-title``, ``person-verb``, ``person-latin``, ``person-given-name``, ``person-token``,
-``org-jieba``, ``technology-suffix``, ``abbreviation-head``, ``byline``, ``echo``
-(a name found elsewhere in the same document by one of the others).
+``org-jieba``, ``technology-suffix``, ``technology-compound`` ("FP8量化", "Append Attention"),
+``person-list`` (every name of "by A, B and C"), ``list-bold`` (the name a list item opens with),
+``abbreviation-head``, ``byline``, ``echo`` (a name found elsewhere in the same document by one
+of the others). A known tool or technique followed by a release number takes it into its
+mention ("CC BY-NC 4.0"); a bare release number is no name.
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ LATIN_PERSON = re.compile(
 PRIORITY = {
     "lexicon": 5, "byline": 5, "echo": 4,
     "person-role": 3, "person-title": 3, "person-verb": 2, "person-latin": 3,
-    "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "cjk-product": 2,
+    "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
-    "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1,
+    "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
 }
 
 
@@ -206,6 +209,8 @@ def latin_candidates(
                 continue  # "70K": a number, not a name
         known = extendable.get(start)
         if known is not None:
+            if known.type == "Tool" and rules.version_shape.fullmatch(name[len(known.text):].strip()):
+                continue  # "PaddleNLP v3.0 Beta3" is PaddleNLP
             if end > known.end and (known.key and prefix_matcher):
                 # "vLLM Team", "Unsloth AI": a known product's name with an organization suffix is its maker
                 org = any(name.endswith(" " + suffix) for suffix in rules.org_latin_suffixes)
@@ -213,7 +218,7 @@ def latin_candidates(
             continue
         if any(c.start < end and start < c.end for c in extendable.values()):
             continue  # runs into a known name from the left: leave both alone
-        if normalize(name) in rules.stop_forms or not re.search(r"[A-Za-z]", name):
+        if normalize(name) in rules.stop_forms or not re.search(r"[A-Za-z]", name) or rules.version_shape.fullmatch(name):
             continue
         etype, rule = _cue_type(masked, start, end, rules), "latin-cue"
         title_case = all(w[:1].isupper() or w[:1].isdigit() for w in name.split())
@@ -351,6 +356,7 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             elif all(rules.pinyin_word.fullmatch(part) for w in words if not w.endswith(".") for part in w.split("-")):
                 # a Chinese name in pinyin: "Zhuohan Li", "Wei-Lin Chiang", "Ying Sheng"
                 found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-pinyin"))
+    found += _name_lists(masked, found, rules)
     # a lone Western given name in Chinese prose: "应用: Charles / 视频PPT提取"
     for match in re.finditer(r"(?<![A-Za-z])[A-Z][a-z]{2,}(?![A-Za-z])", masked):
         name = match.group(0)
@@ -386,6 +392,52 @@ def jieba_org_candidates(text: str, tokens: list[Token], taken: list[Candidate],
     return found
 
 
+# one name of a list of authors: "Timothée Lacroix", "Adrian de Wynter", "Eric P. Xing"
+LISTED_NAME = r"[A-Z][^\W\d_]+(?:-[A-Za-z][^\W\d_]+)?(?: (?:de|van|von|der|den|da|di|le|la|du|del|dos|bin))?(?: [A-Z]\.)?(?: [A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?){1,2}"
+NAME_LIST = re.compile(rf"(?<![\w-])(?:{LISTED_NAME})(?:(?:,? and |, |，|、| 和 )(?:{LISTED_NAME}))+(?![\w-])")
+NAME_LIST_LEADS = re.compile(r"(?:(?<![A-Za-z])by|由|Authors?:?|作者[:：]?)\s*$")
+
+
+def _name_lists(masked: str, found: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """Every name of a list of names is a person when the list follows "by"/"由"/"Authors:" or one
+    of its names already is one: "by Hugo Touvron, Thibaut Lavril, … and Guillaume Lample"."""
+    people = {(c.start, c.end) for c in found if c.type == "Person"}
+    listed = []
+    for run in NAME_LIST.finditer(masked):
+        names = [m for m in re.finditer(LISTED_NAME, run.group(0))]
+        spans = [(run.start() + m.start(), run.start() + m.end()) for m in names]
+        led = NAME_LIST_LEADS.search(masked[max(0, run.start() - 12):run.start()])
+        if not led and not any(s in people for s in spans):
+            continue
+        for (s, e), m in zip(spans, names):
+            if (s, e) not in people and normalize(m.group(0)) not in rules.stop_forms:
+                listed.append(Candidate(s, e, m.group(0), "Person", "person-list"))
+    return listed
+
+
+# a list item that opens with a bold name: "1. **ALBERT** (来自 …", "- **vLLM**: …"
+BOLD_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+\*\*(?P<name>[A-Za-z\u4e00-\u9fff][\w.+&' \u4e00-\u9fff-]{0,38}[\w+])\*\*")
+
+
+# a list item that is a name, or a name then its description in brackets or after a dash:
+# "- Enchanted (macOS native)", "- Hollama", "- Open WebUI - …" (an awesome-list's entries; not
+# "- Quantizations: GPTQ, AWQ", a label)
+PLAIN_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(?P<name>[A-Z][\w.+-]*[\w+](?: [A-Z0-9][\w.+-]*[\w+]){0,3})(?=\s*(?:[（(]|\s[-–—]\s|$))")
+
+
+def bold_head_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """The name a list item opens with (bold, or alone before its description), when no other rule
+    found it: a Latin name is a tool until its context (the typer) says otherwise."""
+    match = BOLD_HEAD.match(text) or PLAIN_HEAD.match(text)
+    if match is None or not re.search(r"[A-Za-z]", match.group("name")):
+        return []
+    start, end = match.span("name")
+    name = match.group("name")
+    if any(c.start < end and start < c.end for c in taken) or normalize(name) in rules.stop_forms or len(name.split()) > 3:
+        return []
+    return [Candidate(start, end, name, "Tool", "list-bold")]
+
+
 def technology_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
     """Chinese technique names ending in a technique word: "稀疏注意力", "投机解码", "张量并行"."""
     masked = _mask(text, taken)
@@ -404,6 +456,50 @@ def technology_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         name = text[tok_start:match.end()]
         if normalize(name) not in rules.stop_forms:
             found.append(Candidate(tok_start, match.end(), name, "Technology", "technology-suffix"))
+    return found
+
+
+# "FP8量化", "INT8/INT4量化", "4D 并行": a Latin code right before a Chinese technique word
+LATIN_CODE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z/]*[0-9])(?:[A-Z0-9][A-Za-z0-9]*[0-9A-Z](?:/[A-Z0-9][A-Za-z0-9]*)*)[ \u00a0]?$")
+LATIN_MODIFIER = re.compile(r"(?<![A-Za-z0-9-])(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z][a-z]*)?[ \u00a0]){1,3}$")
+
+
+def versioned(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """A known tool or technique with its release number is that tool or technique, under a longer
+    alias: "CC BY-NC 4.0", "GNU AGPL 3.0", "PaddleNLP v3.0" (a model's version is another model)."""
+    out = []
+    for c in taken:
+        if c.rule == "lexicon" and c.type in ("Tool", "Technology"):
+            number = re.match(rf"[ \u00a0-]?({rules.version_shape.pattern})(?![A-Za-z0-9.])", text[c.end:])
+            if number is not None:
+                c = Candidate(c.start, c.end + number.end(), text[c.start:c.end + number.end()], c.type, c.rule, c.key)
+        out.append(c)
+    return out
+
+
+def technology_compounds(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """Technique names made of a modifier and a technique word, over what shorter rules found:
+    "FP8量化", "4D 并行", "Append Attention", "Speculative Decoding". The modifier may be a
+    technique already found ("FP8"), or no mention at all; never a model, tool or organization."""
+    found = []
+    suffixes = [(w, False) for w in rules.technology_suffixes] + [(w, True) for w in rules.technology_latin_suffixes]
+    for word, latin in suffixes:
+        pattern = rf"{re.escape(word)}(?![A-Za-z])" if latin else re.escape(word)
+        for match in re.finditer(pattern, text):
+            before = text[max(0, match.start() - 40):match.start()]
+            modifier = (LATIN_MODIFIER if latin else LATIN_CODE).search(before)
+            if modifier is None:
+                continue
+            if normalize(modifier.group(0).strip()) in rules.stop_forms:
+                continue  # "AI 嵌入": an umbrella word is no modifier
+            start = match.start() - len(modifier.group(0))
+            inside = [c for c in taken if c.start < match.end() and start < c.end]
+            if any((c.type != "Technology" and c.rule != "latin-bare") or c.start < start or c.end > match.end() for c in inside):
+                continue
+            name = text[start:match.end()]
+            if latin and any(w.lower() in rules.english_function_words for w in name.split()[:-1]):
+                continue  # "The Attention", "With Flash": a function word is no modifier
+            found.append(Candidate(start, match.end(), name, "Technology", "technology-compound"))
     return found
 
 

@@ -5,7 +5,11 @@ Rule names (recorded with every fact): ``byline`` (in extract/__init__),
 ``possessive-developer``, ``verb-developer``, ``passive-developer``,
 ``copula-developer``, ``based-on``, ``based-on-modifier``, ``integrated-into``,
 ``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``, ``passive-adoption``, ``feature-of``,
-``org-part``, ``brand-prefix`` (微软亚洲研究院 partOf 微软), ``first-person`` ("we introduce X" in a signed article); a fact whose subject is the
+``org-part``, ``brand-prefix`` (微软亚洲研究院 partOf 微软), ``brand-maker`` (NVIDIA NeMo developedBy
+NVIDIA), ``first-person`` ("we introduce X" in a signed article, or in a README whose project
+carries its maker's name), ``from-maker`` ("X (来自 Y)"), ``by-makers`` ("X was proposed … by A, B
+and C", "developed at Y"), ``creator-role`` ("Shire 的创始人"), ``bio-creation`` ("曾联合发起 Milvus"
+in an author bio); a fact whose subject is the
 document's topic carries ``+topic``. Structure rules live in ``structure.py``; the learned
 model's facts are ``learned`` (``relmodel.py``). Every rule yields facts between mentions; the caller keeps only
 facts whose ends have the types the ontology allows.
@@ -23,7 +27,7 @@ from aikg.extract.rules import RuleSet
 MAKERS = ("Organization", "Person")
 MADE = ("Model", "Tool", "Technology")
 BUILDS = ("Model", "Tool")
-COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|或)\s*$")
+COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|或|,\s*and)\s*$")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
 MAX_CUE_GAP = 10  # characters between a cue word and its first object
 OWNERSHIP = {"旗下的", "旗下", "下属的", "下属", "孵化的", "旗下的子公司", "的子公司"}
@@ -97,6 +101,25 @@ def brand_parts(mentions: list[Candidate], matcher, entries, rules: RuleSet, kno
             owner = Candidate(mention.start, mention.start + cut, head.strip(), "Organization", "brand-prefix", entry.id)
             facts.append(RawFact(mention, "partOf", owner, "brand-prefix"))
             break
+    return facts + _brand_makers(mentions, matcher, entries)
+
+
+def _brand_makers(mentions: list[Candidate], matcher, entries) -> list[RawFact]:
+    """"NVIDIA NeMo", "Google AI Studio", "Hugging Face Hub": a product whose name opens with an
+    organization's name (whole words) is that organization's."""
+    facts = []
+    for mention in mentions:
+        words = mention.text.split(" ")
+        if mention.type not in BUILDS or len(words) < 2 or not mention.text.isascii():
+            continue
+        for count in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:count])
+            hits = matcher.find(head)
+            entry = entries.get(hits[0][3]) if hits and hits[0][:2] == (0, len(head)) else None
+            if entry is not None and entry.type == "Organization" and entry.id != mention.key:
+                owner = Candidate(mention.start, mention.start + len(head), head, "Organization", "brand-prefix", entry.id)
+                facts.append(RawFact(mention, "developedBy", owner, "brand-maker"))
+                break
     return facts
 
 
@@ -156,6 +179,7 @@ def sentence_facts(
     facts += _org_title_person(text, mentions)
     facts += _copula(text, mentions, rules)
     facts += _feature_of(text, mentions)
+    facts += _by_makers(text, mentions)
     clauses = _clauses(text, rules)
     previous: list[Candidate] = []
     for start, end in clauses:
@@ -176,8 +200,10 @@ def sentence_facts(
             facts += _support_of(text, inside, start, end, carried)
             facts += _affiliation_verb(text, inside, start, end)
         previous = inside
+    facts += _creator_roles(text, mentions, rules, bio_person)
     if bio_person is not None:
         facts += _bio_affiliations(text, mentions, bio_person, rules)
+        facts += _bio_creations(text, mentions, bio_person, rules)
     if topic is not None:
         facts = [RawFact(f.subject, f.predicate, f.object, f.rule + "+topic") if f.subject is topic else f for f in facts]
     return facts
@@ -197,10 +223,11 @@ def _carried_subject(text: str, mentions: list[Candidate], previous: list[Candid
     opening = [m for m in mentions if m.end <= clause_start and not _clause_break(text, 0, m.start)]
     if not opening:
         return []
-    if opening[0].start <= 1 and opening[0].type in BUILDS:
-        return [opening[0]]  # "KTransformers 提供了…，实现了…": the sentence's own subject
+    leads = opening[0].start <= 1 or bool(OPENING_NAME.match(text[:opening[0].start]))
+    if leads and opening[0].type in BUILDS:
+        return [opening[0]]  # "KTransformers 提供了…，实现了…", "- **MOSS Backend** - 基于 Go …": the sentence's own subject
     built = [m for m in opening if m.type in BUILDS]
-    return built[-1:] + [opening[0]] if opening[0].start <= 1 else built[-1:]
+    return built[-1:] + [opening[0]] if leads else built[-1:]
 
 
 def _clause_break(text: str, start: int, end: int) -> bool:
@@ -356,12 +383,63 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
         if not (made and makers and verbs.search(text[makers[0].end:end])):
             continue
         maker_group = _group(inside, inside.index(makers[0]), text, 1)
+        opening = made[0] if OPENING_NAME.match(text[start:made[0].start]) and not _clause_break(text, made[0].end, p) else None
+        if opening is not None and opening is not made[-1]:
+            # "**BORT** (来自 Alexa) 伴随论文 … For BERT 由 A, B 发布": the line's subject, not a name in the paper title
+            facts.extend(RawFact(opening, "developedBy", maker, "passive-developer") for maker in maker_group)
+            continue
         made_group = _group(inside, inside.index(made[-1]), text, -1)[::-1]
         if "分别" in text[made[-1].end:p + 1] and len(made_group) == len(maker_group):
             pairs = list(zip(made_group, maker_group))  # "A 与 B 分别由 X 和 Y 开源"
         else:
             pairs = [(made[-1], maker) for maker in maker_group]
         facts.extend(RawFact(m, "developedBy", maker, "passive-developer") for m, maker in pairs)
+    return facts
+
+
+# what may open a line before its subject: a list marker, emphasis, a number
+OPENING_NAME = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)?[*_`\[【「“\"]*\s*$")
+FROM_MAKER = re.compile(r"[*_`]*\s*[（(]\s*(?:来自|from)\s*$", re.I)
+BY_MAKERS = re.compile(
+    r"(?<![A-Za-z])(?:proposed|introduced|released|developed|created|presented|published|open-sourced|trained|built|written|made|contributed)"
+    r"(?![A-Za-z])[^.;!?]{0,160}?(?<![A-Za-z])by\s+$"
+)
+# "vLLM was originally developed in the Sky Computing Lab at UC Berkeley": made at an organization
+MADE_AT = re.compile(r"(?<![A-Za-z])(?:developed|created|built|incubated|started|born)\s+(?:[a-z]+\s+){0,2}?(?:at|in)\s+(?:the\s+)?$")
+
+
+def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
+    """"**ALBERT** (来自 Google Research) …", "X (from Meta)": the organization in brackets made X;
+    "The LLaMA model was proposed in <paper> by A, B and C": the people after "by" made the
+    sentence's subject (its first model or tool, not a name inside the paper title)."""
+    facts = []
+    for index, maker in enumerate(mentions):
+        if maker.type not in MAKERS:
+            continue
+        made = mentions[index - 1] if index else None
+        if made is not None and made.type in MADE and FROM_MAKER.fullmatch(text[made.end:maker.start]):
+            facts.extend(RawFact(made, "developedBy", m, "from-maker") for m in _group(mentions, index, text, 1) if m.type in MAKERS)
+            continue
+        if index and re.search(r"由\s*$", text[:maker.start]) and OPENING_NAME.match(text[:mentions[0].start]) and mentions[0].type in MADE:
+            group = [m for m in _group(mentions, index, text, 1) if m.type in MAKERS]
+            if re.match(r"\s*(?:等人?)?\s*(?:联合|共同)?(?:发布|提出|开发|开源|推出|创建)", text[group[-1].end:]):
+                # "1. **ALBERT** (来自 …) 伴随论文 …, 由 A, B 发布": the item's subject, across commas
+                facts.extend(RawFact(mentions[0], "developedBy", m, "passive-developer") for m in group)
+            continue
+        by = BY_MAKERS.search(text[:maker.start])
+        if by is None and maker.type == "Organization":
+            by = MADE_AT.search(text[:maker.start])
+        if by is None or (index > 1 and COORDINATION.match(text[mentions[index - 1].end:maker.start]) and mentions[index - 1].type in MAKERS):
+            continue  # a maker coordinated with one before it was taken with that one's group
+        subjects = [m for m in mentions[:index] if m.type in BUILDS and m.end <= by.start()]
+        if not subjects and re.fullmatch(r"\W*(?:[A-Z][a-z]+ly)?\s*", text[:by.start()]):
+            # "Originally developed at X, vLLM has …": the subject follows the fronted clause
+            comma = text.find(",", maker.end)
+            subjects = [m for m in mentions[index + 1:] if m.type in BUILDS and comma != -1 and m.start > comma][:1]
+        if not subjects:
+            continue
+        subject = subjects[0] if OPENING_NAME.match(re.sub(r"^(?:The|the|A|An)\s+", "", text[:subjects[0].start])) else subjects[-1]
+        facts.extend(RawFact(subject, "developedBy", m, "by-makers") for m in _group(mentions, index, text, 1) if m.type in MAKERS)
     return facts
 
 
@@ -546,6 +624,58 @@ def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int) 
         target = orgs_before[-1] if orgs_before else (orgs_after[0] if orgs_after else None)
         if target is not None:
             facts.append(RawFact(after[0], "affiliatedWith", target, "affiliation-verb"))
+    return facts
+
+
+@lru_cache(maxsize=4)
+def _creator_pattern(rules: RuleSet) -> re.Pattern:
+    links = "|".join(re.escape(w) for w in sorted(rules.relations["creator_links"], key=len, reverse=True))
+    roles = "|".join(re.escape(w) for w in sorted(rules.relations["creator_roles"], key=len, reverse=True))
+    return re.compile(rf"\s*(?:the\s+)?(?:(?:{links})\s*)*(?P<role>{roles})(?![A-Za-z])", re.I)
+
+
+def _creator_roles(text: str, mentions: list[Candidate], rules: RuleSet, bio_person: Candidate | None) -> list[RawFact]:
+    """"Shire 的创始人", "ArchGuard 的核心开发者": the role's person (the bio's, or the person
+    named right after the role) made the product; "X, the creator of Y" in English."""
+    pattern = _creator_pattern(rules)
+    facts = []
+    for index, made in enumerate(mentions):
+        if made.type not in MADE:
+            continue
+        role = pattern.match(text, made.end)
+        if role is not None and not role.group("role").isascii():
+            after = next((m for m in mentions[index + 1:] if m.start >= role.end()), None)
+            if after is not None and after.type == "Person" and after.start - role.end() <= 2:
+                facts.append(RawFact(made, "developedBy", after, "creator-role"))
+            elif bio_person is not None and (after is None or after.start > role.end()):
+                facts.append(RawFact(made, "developedBy", bio_person, "creator-role"))
+            continue
+        # "Guido, the creator of Python", "he is the author of X" (the bio's person)
+        before = re.search(r"(?P<role>[A-Za-z-]+(?: [A-Za-z]+)?) of\s*$", text[max(0, made.start - 30):made.start])
+        if before is None or not pattern.fullmatch(" " + before.group("role")):
+            continue
+        people = [m for m in mentions[:index] if m.type == "Person" and made.start - m.end <= 30]
+        maker = people[-1] if people else bio_person
+        if maker is not None:
+            facts.append(RawFact(made, "developedBy", maker, "creator-role"))
+    return facts
+
+
+def _bio_creations(text: str, mentions: list[Candidate], person: Candidate, rules: RuleSet) -> list[RawFact]:
+    """In an author bio, a model or tool the bio says its person founded, started or built
+    ("曾联合发起开源向量数据库项目 Milvus"): the first such product after the verb in its clause,
+    when no other maker stands in between."""
+    facts = []
+    separators = "，,；;。"
+    for verb in rules.cue_pattern("bio_creation_verbs").finditer(text):
+        if re.search("参与|协助|帮助", text[max(0, verb.start() - 4):verb.start()]) or text[verb.end():verb.end() + 1] == "者":
+            continue  # "参与开发 X": a contributor; "开发者": a role
+        clause_end = next((i for i in range(verb.end(), len(text)) if text[i] in separators + "《》"), len(text))
+        after = [m for m in mentions if verb.end() <= m.start < clause_end]
+        made = next((m for m in after if m.type in BUILDS), None)
+        if made is None or made.start - verb.end() > 20 or any(m.type in MAKERS and m.start < made.start for m in after):
+            continue
+        facts.append(RawFact(made, "developedBy", person, "bio-creation"))
     return facts
 
 

@@ -106,6 +106,8 @@ def pair_features(text: str, mentions: list[Candidate], i: int, j: int, rule_fac
         features.append("sep")
     if in_bio:
         features.append("bio")
+    if a.rule == "topic":
+        features += ["v:topic", f"v:topic|{types}"]
     # what the rules said of each end with other mentions ("A、B 和 C 由 X 开发": a list shares its verb)
     for fact in rule_facts:
         for name, mention in (("ra", a), ("rb", b)):
@@ -116,14 +118,20 @@ def pair_features(text: str, mentions: list[Candidate], i: int, j: int, rule_fac
     return sorted(set(features))
 
 
-def candidate_pairs(mentions: list[Candidate], rules: RuleSet):
-    """(i, j) for every pair of mentions close enough that some learned predicate fits their types."""
+# mentions that stand for something the sentence does not name: a pronoun's referent, the
+# document's topic (a README's project); the topic pairs with every mention, however far
+VIRTUAL_RULES = frozenset({"pronoun", "topic"})
+
+
+def candidate_pairs(text: str, mentions: list[Candidate], rules: RuleSet):
+    """(i, j) for every pair of mentions close enough that some learned predicate fits their types
+    and not in two cells of a table row (the table's header says what those are to each other)."""
     for i, a in enumerate(mentions):
         for j in range(i + 1, len(mentions)):
             b = mentions[j]
-            if b.start - a.end > MAX_GAP:
+            if b.start - a.end > MAX_GAP and a.rule != "topic":
                 break
-            if a.text == b.text or b.start < a.end:
+            if a.text == b.text or b.start < a.end or (a.end <= b.start and "|" in text[a.end:b.start]):
                 continue
             if allowed_labels(a.type, b.type, rules)[1:]:
                 yield i, j
@@ -167,15 +175,15 @@ class RelationModel(LinearModel):
         no relation rule decided."""
         lang = language(text)
         found: list[RawFact] = []
-        for i, j in candidate_pairs(mentions, rules):
+        for i, j in candidate_pairs(text, mentions, rules):
             a, b = mentions[i], mentions[j]
             if rule_labels(rule_facts, a, b):
                 continue  # where a rule decided, the rule's fact stands
             features = pair_features(text, mentions, i, j, rule_facts, lang, in_bio, rules)
             probability, index = self.probabilities(features, allowed_labels(a.type, b.type, rules))[0]
+            label = LABELS[index]
             if index == 0 or probability < self.threshold:
                 continue
-            label = LABELS[index]
             subject, obj = (a, b) if label.endswith(">") else (b, a)
             if any(f.subject is subject and f.predicate == label[:-1] for f in rule_facts):
                 continue  # the rules already said what this subject's developer (base, …) is here

@@ -38,10 +38,12 @@ class RuleSet:
     citation_line: re.Pattern
     org_final_chars: tuple[str, ...]
     technology_suffixes: tuple[str, ...]
+    technology_latin_suffixes: tuple[str, ...]
     technology_generic_heads: frozenset[str]
     technology_heads: tuple[str, ...]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
     model_shape: re.Pattern
+    version_shape: re.Pattern
     min_bare_length: int
     relations: dict[str, tuple[str, ...]]
     clause_separators: str
@@ -102,6 +104,7 @@ def load_rules(path: Path) -> RuleSet:
         citation_line=re.compile(data["structure"]["citation_line"]),
         org_final_chars=tuple(data["jieba"]["org_final_chars"].split()),
         technology_suffixes=tuple(sorted(data["technology"]["suffixes"], key=len, reverse=True)),
+        technology_latin_suffixes=tuple(sorted(data["technology"]["latin_suffixes"], key=len, reverse=True)),
         technology_generic_heads=frozenset(data["technology"]["generic_heads"]),
         technology_heads=tuple(data["technology"]["abbreviated_heads"]),
         latin_cues={
@@ -111,6 +114,7 @@ def load_rules(path: Path) -> RuleSet:
             "Organization": tuple(latin["organization_cues"]),
         },
         model_shape=re.compile(latin["model_shape"]),
+        version_shape=re.compile(latin["version_shape"]),
         min_bare_length=int(latin["min_bare_length"]),
         relations={k: tuple(v) for k, v in data["relations"].items() if isinstance(v, list)},
         clause_separators=data["relations"]["clause_separators"],

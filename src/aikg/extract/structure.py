@@ -4,6 +4,8 @@
   names a maker column (组织 / 公司 / Organization / Developer …) beside a product column
   (模型 / 名称 / Model / Name / Engine …, or the first column) gives, per row,
   product developedBy maker (rule ``table-row``).
+- A base-model column (基座模型 / Base Model …) beside a product column gives, per row, product
+  basedOn base (rule ``table-base``).
 - A model-hub id ("THUDM/chatglm2-6b") makes its owner the maker of the model or tool after the
   slash (rule ``hub-id``), the owner a mention of an organization.
 - A list under a line that ends with a colon and announces features or support ("vLLM is fast
@@ -14,6 +16,9 @@
 - A heading that is just an organization's name ("## 阿里巴巴", "### Meta AI") makes the
   organization the maker of the model or tool each list item under it opens with (rule
   ``heading-scope``), until the next heading.
+- A heading that names a team ("# KAG 核心团队"; "## The Team" of a post signed by a team) makes
+  every person listed under it affiliatedWith the team (rule ``team-section``); in such a section
+  a bare list of Chinese names ("梁磊，孙梦姝，…") is read as persons.
 
 The header words live in ``ontology/rules.toml`` (``[structure]``).
 """
@@ -26,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from aikg.extract.entities import Candidate
-from aikg.extract.relations import MADE, MAKERS, RawFact
+from aikg.extract.relations import BUILDS, MADE, MAKERS, RawFact
 from aikg.extract.rules import RuleSet
 
 SHAPE_RULES = {"latin-bare", "latin-shape", "latin-cue", "latin-prefix"}
@@ -53,6 +58,7 @@ def _word_pattern(rules: RuleSet, key: str) -> re.Pattern:
 
 
 FEATURE_HEADING = _WordList("feature_headings")
+TEAM_HEADING = _WordList("team_headings")
 LEAD_CUES = _WordList("lead_cues")
 LIST_ITEM = re.compile(r"^(?:[-*+•]|\d+[.)、])\s+")
 
@@ -80,13 +86,20 @@ class StructureReader:
     pending_header: list[str] = field(default_factory=list)
 
     product_type: str = "Tool"
+    column_predicate: str = "developedBy"  # what the second column says of the product: its maker or its base
     topic: Candidate | None = None  # what the document is about (aikg.extract.document_topic)
     lead: Candidate | None = None  # the subject of the list that follows ("X supports:", "## Features")
+    signed_by: tuple[Candidate, ...] = ()  # the article's author organizations: "## The Team" means them
+    team: Candidate | None = None  # the team the open section lists the members of
     changed: bool = False  # the last sentence's mentions were added to or retyped
 
     def _roles(self, headers: list[str]) -> tuple[int | None, int | None] | None:
         words = self.rules.structure
-        maker = next((i for i, h in enumerate(headers) if any(w.lower() in h.lower() for w in words["maker_headers"])), None)
+        base = next((i for i, h in enumerate(headers) if any(w.lower() in h.lower() for w in words["base_headers"])), None)
+        maker = next((i for i, h in enumerate(headers) if i != base and any(w.lower() in h.lower() for w in words["maker_headers"])), None)
+        self.column_predicate = "developedBy"
+        if maker is None and base is not None:
+            maker, self.column_predicate = base, "basedOn"  # "| Model | Base Model |": each row's base
         if maker is None:
             return None
         product = next((i for i, h in enumerate(headers) if i != maker and any(w.lower() in h.lower() for w in words["product_headers"])), None)
@@ -150,6 +163,7 @@ class StructureReader:
             self.lead = self.topic if self.topic is not None and FEATURE_HEADING.search(self.rules, title) else None
             orgs = [m for m in mentions if m.type == "Organization"]
             self.scope = orgs[0] if len(orgs) == 1 and len(mentions) == 1 and len(orgs[0].text) * 2 >= len(title.strip("*_ ")) else None
+            self.team = self._team(text, heading, mentions)
             return []
         if SEPARATOR_ROW.match(stripped):
             if self.pending_header:
@@ -159,7 +173,7 @@ class StructureReader:
         cells = _cells(text)
         if cells is None:
             self.in_table, self.columns, self.pending_header = False, None, []
-            return self._scoped(text, mentions)
+            return self._members(text, mentions) + self._scoped(text, mentions)
         if not self.in_table:
             # the first row of a table is its header (a Markdown table confirms it with a separator row)
             self.pending_header = [text[a:b].strip() for a, b in cells]
@@ -176,6 +190,13 @@ class StructureReader:
             a, b = cells[col]
             return [m for m in mentions if a <= m.start and m.end <= b and m.type in types]
 
+        if self.column_predicate == "basedOn":
+            products, bases = in_cell(product_col, BUILDS), in_cell(maker_col, BUILDS)
+            if not products and product_col is not None and product_col < len(cells):
+                products = self._cell_name(text, cells[product_col], self.product_type, mentions)
+            if not bases and maker_col < len(cells):
+                bases = self._cell_name(text, cells[maker_col], self.product_type, mentions)
+            return [RawFact(p, "basedOn", b, "table-base") for p in products[:1] for b in bases[:1] if b.text != p.text]
         self._retype(cells[maker_col] if maker_col < len(cells) else None, mentions)
         products, makers = in_cell(product_col, MADE), in_cell(maker_col, MAKERS)
         if not products and product_col is not None and product_col < len(cells):
@@ -183,6 +204,45 @@ class StructureReader:
         if not makers and maker_col < len(cells):
             makers = self._cell_name(text, cells[maker_col], "Organization", mentions)
         return [RawFact(p, "developedBy", m, "table-row") for p in products[:1] for m in makers]
+
+    def _team(self, text: str, heading: re.Match, mentions: list[Candidate]) -> Candidate | None:
+        """The team a heading names: "KAG 核心团队" as a whole (an organization mention, replacing the
+        shorter ones inside it), or the article's author organization for a bare "The Team"."""
+        title = heading.group("title").strip("*_ ")
+        word = TEAM_HEADING.search(self.rules, title)
+        if word is None or word.end() != len(title):
+            return None
+        name = title[: word.start()].strip()
+        if not name or name.lower() in ("the", "our", "我们的", "我们"):
+            return next((a for a in self.signed_by if a.type == "Organization"), None)
+        start = heading.start("title") + (len(text) - len(text.lstrip())) + heading.group("title").index(title)
+        whole = next((m for m in mentions if m.type == "Organization" and (m.start, m.end) == (start, start + len(title))), None)
+        if whole is None:
+            mentions[:] = [m for m in mentions if m.end <= start or m.start >= start + len(title)]
+            whole = Candidate(start, start + len(title), title, "Organization", "team-heading")
+            mentions.append(whole)
+            mentions.sort(key=lambda m: (m.start, m.end))
+            self.changed = True
+        return whole
+
+    def _members(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
+        """Everyone a line under a team heading lists is a member of the team."""
+        if self.team is None:
+            return []
+        separators = "".join(re.escape(s) for s in self.rules.structure["team_separators"])
+        for item in re.finditer(rf"[^{separators}\s]+", text):
+            name = item.group(0).strip("*_：:")
+            if not (2 <= len(name) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in name)):
+                continue
+            if name[:1] not in self.rules.surnames and name[:2] not in self.rules.surnames:
+                continue
+            start = item.start() + item.group(0).index(name)
+            if any(m.start < start + len(name) and start < m.end for m in mentions):
+                continue
+            mentions.append(Candidate(start, start + len(name), name, "Person", "team-list"))
+            self.changed = True
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return [RawFact(m, "affiliatedWith", self.team, "team-section") for m in mentions if m.type == "Person"]
 
     def _retype(self, cell: tuple[int, int] | None, mentions: list[Candidate]) -> None:
         """A name in the maker column that only its shape typed ("MLC-AI" as a tool) is an organization."""

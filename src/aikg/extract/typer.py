@@ -21,7 +21,7 @@ from aikg.extract.rules import RuleSet
 from aikg.records import ENTITY_TYPES
 
 MODEL_FILE = Path(__file__).with_name("model") / "types.json"
-RETYPED_RULES = frozenset({"latin-bare", "latin-shape", "cjk-product"})
+RETYPED_RULES = frozenset({"latin-bare", "latin-shape", "cjk-product", "list-bold"})
 SHAPES = (
     ("camel", re.compile(r"[A-Za-z]*[a-z][A-Z]")),
     ("digit", re.compile(r"\d")),

@@ -53,6 +53,17 @@ _QUOTED = re.compile(r"《([^》]+)》|“([^”]+)”|\"([^\"]+)\"|「([^」]+)
 
 
 @dataclass(frozen=True)
+class Narrow:
+    """A [[narrow]] block: words that, in a question, keep only some of the answers."""
+
+    words: tuple[str, ...]
+    label_contains: tuple[str, ...] = ()  # keep answers whose label or an alias contains one
+    label_excludes: tuple[str, ...] = ()  # drop answers whose label or an alias contains one
+    evidence_contains: tuple[str, ...] = ()  # prefer answers whose evidence sentence contains one
+    unless: tuple[str, ...] = ()  # the block does not apply to a question with one of these ("学习或工作过")
+
+
+@dataclass(frozen=True)
 class Cues:
     """ontology/questions.toml, normalized."""
 
@@ -61,8 +72,11 @@ class Cues:
     question_words: tuple[str, ...]
     implied: dict
     not_entities: frozenset
-    narrow: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (words, label_contains)
+    narrow: tuple[Narrow, ...] = ()
     others: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()  # "陈云霁团队": words after a person's name that mean their team
+    not_qualifiers: frozenset = frozenset()  # "哪些开源模型": words between 哪些 and a type word that do not narrow
+    measure_words: tuple[str, ...] = ()  # 个, 种, 家: stripped from such a qualifier
 
     def relation_words(self, relation: str, n: int = 6) -> list[str]:
         return [w for w, r, _ in self.cues if r == relation][:n]
@@ -92,9 +106,12 @@ def load_cues(path: Path | str | None = None) -> Cues:
         _cues[key] = Cues(
             tuple(cues), tuple(asks), tuple(normalize(w) for w in data.get("question_words", [])),
             dict(data.get("implied", {})), frozenset(compact(normalize(w)) for w in data.get("not_entities", [])),
-            tuple((tuple(normalize(w) for w in b.get("words", [])), tuple(normalize(w) for w in b.get("label_contains", [])))
+            tuple(Narrow(*(tuple(normalize(w) for w in b.get(k, [])) for k in ("words", "label_contains", "label_excludes", "evidence_contains", "unless")))
                   for b in data.get("narrow", [])),
             tuple(normalize(w) for w in data.get("others", {}).get("words", [])),
+            tuple(normalize(w) for w in data.get("team", {}).get("words", [])),
+            frozenset(normalize(w) for w in data.get("qualifiers", {}).get("not_qualifiers", [])),
+            tuple(normalize(w) for w in data.get("qualifiers", {}).get("measure_words", [])),
         )
     return _cues[key]
 
@@ -350,8 +367,9 @@ class Reading:
     hops: tuple[Hop, ...]  # one or two
     asked: str | None  # the type asked for, if any
     mid: str | None = None  # type of the middle node of a two-hop question
-    narrow: tuple[str, ...] = ()  # answers' names must contain one of these ("哪所大学")
+    narrow: tuple[Narrow, ...] = ()  # the [[narrow]] blocks the question's words call up ("哪所大学")
     others: bool = False  # the named thing itself is not an answer ("其他机构")
+    qualifier: str | None = None  # "哪种信息抽取技术": answers' names must contain 信息抽取
 
     def describe(self) -> str:
         names = " + ".join(a.label for a in self.anchors)
@@ -419,12 +437,29 @@ def read(question: str, graph: GraphNames, cues: Cues) -> Reading:
 
     reading = _read(question, graph, cues)
     q = normalize(question)
-    narrow: list[str] = []
-    for words, contains in cues.narrow:
-        if _find_words(q, words, [(a.span.start, a.span.end) for a in reading.anchors]):
-            narrow += contains
+    spans = [(a.span.start, a.span.end) for a in reading.anchors]
+    narrow = tuple(b for b in cues.narrow if _find_words(q, b.words, list(spans)) and not _find_words(q, b.unless, list(spans)))
     others = bool(_find_words(q, cues.others, []))
-    return dataclasses.replace(reading, narrow=tuple(narrow), others=others)
+    return dataclasses.replace(reading, narrow=narrow, others=others, qualifier=_qualifier(q, cues, spans))
+
+
+def _qualifier(q: str, cues: Cues, anchors) -> str | None:
+    """The Chinese words between a question word and the type word it asks for ("哪种信息抽取技术"
+    → 信息抽取), when they are not a generic word; None otherwise. Latin qualifiers are left alone:
+    the graph's names are mostly Chinese or proper names, so an English description rarely
+    appears in them."""
+    ends = [j for _, j, _ in _find_words(q, cues.question_words, list(anchors))]
+    for i, _, _ in _find_words(q, [w for w, _ in cues.asks], list(anchors)):
+        for j in ends:
+            text = q[j:i].strip()
+            for w in sorted(cues.measure_words, key=len, reverse=True):
+                if text.startswith(w):
+                    text = text[len(w):].strip()
+                    break
+            if 0 < i - j <= 10 and text and re.fullmatch(r"[\u4e00-\u9fff]{2,}", text) and text not in cues.not_qualifiers \
+                    and compact(text) not in cues.not_entities:
+                return text
+    return None
 
 
 def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
@@ -433,8 +468,12 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         raise Declined("the question is empty")
     named = link_entities(q, graph, cues)
     blocked = [(n.span.start, n.span.end) for n in named]
+    # "陈云霁团队属于…", "Bill Dally's team belongs to…": a person's team is part of what the person is affiliated with
+    team_word = re.compile(r"\s*(?:的|'s|’s)?\s*(?:" + "|".join(map(re.escape, cues.team)) + ")") if cues.team else None
+    team = bool(team_word) and any(n.type == "Person" and team_word.match(q, n.span.end) for n in named)
     cue_words = {}
     for word, relation, left in cues.cues:
+        relation = "affiliatedWith" if team and relation == "partOf" else relation
         cue_words.setdefault(word, []).append((relation, left))
     found_cues = []
     for i, j, word in _find_words(q, list(cue_words), blocked):
@@ -757,12 +796,35 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: 
                     bindings[name].append(term.value)
             for row in query_store(store, sparql, bind, prefixes=PREFIXES):
                 _collect(answers, row, graph, len(reading.hops) == 2)
-    items = sorted(answers.values(), key=lambda a: (a.label.casefold(), a.id))
-    if reading.narrow:
-        items = [a for a in items if any(w in normalize(n) for n in (a.label, *a.aliases) for w in reading.narrow)]
+    found = sorted(answers.values(), key=lambda a: (a.label.casefold(), a.id))
+    items = _narrowed(found, reading)
     for item in items:
         item.evidence.sort(key=lambda e: (e.hop, e.via or "", e.article or "", e.start or 0))
-    return Answer(question, items, reading.describe(), sparql, bindings, seconds=time.perf_counter() - started)
+    declined = None
+    if found and not items:  # say what the graph has, rather than "nothing"
+        wanted = [f"a name containing {reading.qualifier!r}"] if reading.qualifier else []
+        wanted += [f"the '{b.words[0]}' asked for" for b in reading.narrow if b.label_contains or b.label_excludes]
+        declined = (f"the graph answers {reading.describe()} with {', '.join(a.label for a in found[:6])}"
+                    f"{' …' if len(found) > 6 else ''}, but none of them fits {' and '.join(wanted) or 'the question'}")
+    return Answer(question, items, reading.describe(), sparql, bindings, declined=declined, seconds=time.perf_counter() - started)
+
+
+def _narrowed(items: list[AnswerItem], reading: Reading) -> list[AnswerItem]:
+    """The answers that fit the question's narrowing words (the [[narrow]] blocks, the qualifier)."""
+    def names(a: AnswerItem) -> list[str]:
+        return [normalize(n) for n in (a.label, *a.aliases)]
+
+    for block in reading.narrow:
+        if block.label_contains:
+            items = [a for a in items if any(w in n for n in names(a) for w in block.label_contains)]
+        if block.label_excludes:
+            items = [a for a in items if not any(w in n for n in names(a) for w in block.label_excludes)]
+        if block.evidence_contains:  # a preference: only when some evidence says it in those words
+            said = [a for a in items if any(w in normalize(e.sentence or "") for e in a.evidence for w in block.evidence_contains)]
+            items = said or items
+    if reading.qualifier:
+        items = [a for a in items if any(reading.qualifier in n for n in names(a))]
+    return items
 
 
 _stores: dict[str, object] = {}

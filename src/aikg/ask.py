@@ -75,6 +75,7 @@ class Cues:
     narrow: tuple[Narrow, ...] = ()
     others: tuple[str, ...] = ()
     team: tuple[str, ...] = ()  # "陈云霁团队": words after a person's name that mean their team
+    titles: tuple[str, ...] = ()  # "胡文美教授团队": titles that may stand between the name and the team word
     not_qualifiers: frozenset = frozenset()  # "哪些开源模型": words between 哪些 and a type word that do not narrow
     measure_words: tuple[str, ...] = ()  # 个, 种, 家: stripped from such a qualifier
 
@@ -103,15 +104,19 @@ def load_cues(path: Path | str | None = None) -> Cues:
                 raise AikgError(f"{path}: a [[cue]] needs relation (one of {', '.join(RELATIONS)}) and left = subject|object")
             cues += [(normalize(w), relation, left) for w in block.get("words", []) if normalize(w)]
         asks = [(normalize(w), block["type"]) for block in data.get("asks", []) for w in block.get("words", []) if normalize(w)]
+
+        def listed(table: dict, name: str) -> tuple[str, ...]:
+            return tuple(normalize(w) for w in table.get(name, []) if normalize(w))
+
+        qualifiers = data.get("qualifiers", {})
         _cues[key] = Cues(
-            tuple(cues), tuple(asks), tuple(normalize(w) for w in data.get("question_words", [])),
-            dict(data.get("implied", {})), frozenset(compact(normalize(w)) for w in data.get("not_entities", [])),
-            tuple(Narrow(*(tuple(normalize(w) for w in b.get(k, [])) for k in ("words", "label_contains", "label_excludes", "evidence_contains", "unless")))
-                  for b in data.get("narrow", [])),
-            tuple(normalize(w) for w in data.get("others", {}).get("words", [])),
-            tuple(normalize(w) for w in data.get("team", {}).get("words", [])),
-            frozenset(normalize(w) for w in data.get("qualifiers", {}).get("not_qualifiers", [])),
-            tuple(normalize(w) for w in data.get("qualifiers", {}).get("measure_words", [])),
+            tuple(cues), tuple(asks), listed(data, "question_words"),
+            dict(data.get("implied", {})), frozenset(compact(w) for w in listed(data, "not_entities")),
+            narrow=tuple(Narrow(*(listed(b, k) for k in ("words", "label_contains", "label_excludes", "evidence_contains", "unless")))
+                         for b in data.get("narrow", [])),
+            others=listed(data.get("others", {}), "words"),
+            team=listed(data.get("team", {}), "words"), titles=listed(data.get("team", {}), "titles"),
+            not_qualifiers=frozenset(listed(qualifiers, "not_qualifiers")), measure_words=listed(qualifiers, "measure_words"),
         )
     return _cues[key]
 
@@ -142,6 +147,24 @@ class GraphNames:
     index: NameIndex
     articles: dict[str, tuple[str, str]]  # article IRI → (id, title)
     ends: dict[str, tuple[frozenset, frozenset]]  # relation → (subject types, object types)
+    unprefixed: dict[str, frozenset] = field(default_factory=dict)  # "计算机网络与协议实验室" → {华为计算机网络与协议实验室}
+
+
+_CJK_REST = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def _unprefixed(index: NameIndex) -> dict[str, frozenset]:
+    """Names with the owner's brand left off: an entity named 'ORG + at least four Chinese
+    characters' (华为计算机网络与协议实验室) is also found by the characters alone, unless
+    they are some entity's own name."""
+    owners = {form for form, ids in index.by_compact.items() if any(index.entities[e].type == "Organization" for e in ids)}
+    found: dict[str, set] = {}
+    for form, ids in index.by_compact.items():
+        owner = next((k for k in range(len(form) - 1, 1, -1) if form[:k] in owners), None)  # the longest: 阿里巴巴, not 阿里
+        rest = form[owner:] if owner else ""
+        if _CJK_REST.fullmatch(rest) and rest not in index.by_compact:
+            found.setdefault(rest, set()).update(ids)
+    return {rest: frozenset(ids) for rest, ids in found.items()}
 
 
 _graphs: dict[str, GraphNames] = {}
@@ -183,7 +206,7 @@ def graph_names(store, key: str) -> GraphNames:
         types = entity_types if cls == "Entity" else {cls}
         ends.setdefault(relation, (set(), set()))[kind].update(types)
     _graphs.clear()
-    _graphs[key] = GraphNames(index, articles, {r: (frozenset(s), frozenset(o)) for r, (s, o) in ends.items()})
+    _graphs[key] = GraphNames(index, articles, {r: (frozenset(s), frozenset(o)) for r, (s, o) in ends.items()}, _unprefixed(index))
     return _graphs[key]
 
 
@@ -280,7 +303,7 @@ def link_entities(q: str, graph: GraphNames, cues: Cues) -> list[Mention]:
             key = compact(q[i:j])
             if len(key) < 2 or key in stop:
                 continue
-            ids = index.by_compact.get(key)
+            ids = index.by_compact.get(key) or graph.unprefixed.get(key)
             if ids:
                 candidates.append((i, j, ids))
                 break
@@ -469,16 +492,18 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
     named = link_entities(q, graph, cues)
     blocked = [(n.span.start, n.span.end) for n in named]
     # "陈云霁团队属于…", "Bill Dally's team belongs to…": a person's team is part of what the person is affiliated with
-    team_word = re.compile(r"\s*(?:的|'s|’s)?\s*(?:" + "|".join(map(re.escape, cues.team)) + ")") if cues.team else None
+    titles = "|".join(map(re.escape, cues.titles))
+    team_word = re.compile(rf"\s*(?:(?:{titles})\s*)?(?:的|'s|’s)?\s*(?:" + "|".join(map(re.escape, cues.team)) + ")") if cues.team else None
     team = bool(team_word) and any(n.type == "Person" and team_word.match(q, n.span.end) for n in named)
     cue_words = {}
     for word, relation, left in cues.cues:
         relation = "affiliatedWith" if team and relation == "partOf" else relation
         cue_words.setdefault(word, []).append((relation, left))
+    # question words where they stand, inside a cue too ("是哪家"): word order reads them
+    qwords = [(i, j) for i, j, _ in _find_words(q, cues.question_words, list(blocked))]
     found_cues = []
     for i, j, word in _find_words(q, list(cue_words), blocked):
         found_cues.append((i, j, word, cue_words[word]))
-    qwords = [(i, j) for i, j, _ in _find_words(q, cues.question_words, list(blocked))]
     ask_words = dict(cues.asks)
     asked_found = []
     for i, j, word in _find_words(q, list(ask_words), list(blocked)):
@@ -570,8 +595,8 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
     chains = []
     for a in found_cues:
         for b in found_cues:
-            if a is b:
-                continue
+            if a is b or any(w in c[2] for c in (a, b) for w in cues.question_words):
+                continue  # a cue holding a question word ("是哪家") is the asking phrase, not a hop
             lo, hi = sorted((a, b))[0][1], sorted((a, b))[1][0]
             gap = q[lo:hi]
             if {r for r, _ in a[3]} & {r for r, _ in b[3]} and (

@@ -247,7 +247,7 @@ def _boundary(q: str, i: int) -> bool:
 def _find_words(q: str, words, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """Non-overlapping occurrences of ``words`` in ``q`` (longest first; Latin words whole)."""
     found = []
-    for word in sorted(set(words), key=len, reverse=True):
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):  # not set order: answers must not depend on the hash seed
         start = 0
         while True:
             i = q.find(word, start)

@@ -61,6 +61,7 @@ class Narrow:
     label_excludes: tuple[str, ...] = ()  # drop answers whose label or an alias contains one
     evidence_contains: tuple[str, ...] = ()  # prefer answers whose evidence sentence contains one
     unless: tuple[str, ...] = ()  # the block does not apply to a question with one of these ("学习或工作过")
+    evidence_requires: tuple[str, ...] = ()  # keep only answers whose evidence sentence contains one ("创始人")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Cues:
     titles: tuple[str, ...] = ()  # "胡文美教授团队": titles that may stand between the name and the team word
     not_qualifiers: frozenset = frozenset()  # "哪些开源模型": words between 哪些 and a type word that do not narrow
     measure_words: tuple[str, ...] = ()  # 个, 种, 家: stripped from such a qualifier
+    unanswerable: tuple[str, ...] = ()  # "什么时候", "how many": questions the graph has no facts for
 
     def relation_words(self, relation: str, n: int = 6) -> list[str]:
         return [w for w, r, _ in self.cues if r == relation][:n]
@@ -112,11 +114,12 @@ def load_cues(path: Path | str | None = None) -> Cues:
         _cues[key] = Cues(
             tuple(cues), tuple(asks), listed(data, "question_words"),
             dict(data.get("implied", {})), frozenset(compact(w) for w in listed(data, "not_entities")),
-            narrow=tuple(Narrow(*(listed(b, k) for k in ("words", "label_contains", "label_excludes", "evidence_contains", "unless")))
+            narrow=tuple(Narrow(*(listed(b, k) for k in ("words", "label_contains", "label_excludes", "evidence_contains", "unless", "evidence_requires")))
                          for b in data.get("narrow", [])),
             others=listed(data.get("others", {}), "words"),
             team=listed(data.get("team", {}), "words"), titles=listed(data.get("team", {}), "titles"),
             not_qualifiers=frozenset(listed(qualifiers, "not_qualifiers")), measure_words=listed(qualifiers, "measure_words"),
+            unanswerable=listed(data.get("unanswerable", {}), "words"),
         )
     return _cues[key]
 
@@ -480,8 +483,9 @@ def _qualifier(q: str, cues: Cues, anchors) -> str | None:
                     text = text[len(w):].strip()
                     break
             if 0 < i - j <= 10 and text and re.fullmatch(r"[\u4e00-\u9fff]{2,}", text) and text not in cues.not_qualifiers \
-                    and compact(text) not in cues.not_entities:
-                return text
+                    and compact(text) not in cues.not_entities and "的" not in text \
+                    and not any(w in text for w in (*(w for w, _ in cues.asks), *(w for w, _, _ in cues.cues))):
+                return text  # not "哪家公司的模型": a type word or a cue in it is not a qualifier
     return None
 
 
@@ -491,6 +495,11 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         raise Declined("the question is empty")
     named = link_entities(q, graph, cues)
     blocked = [(n.span.start, n.span.end) for n in named]
+    unasked = _find_words(q, cues.unanswerable, list(blocked))
+    if unasked:
+        said = ", ".join(dict.fromkeys(w for _, _, w in unasked))
+        raise Declined(f"it asks '{said}', which the graph does not record (it records who made, wrote, uses, is based on, "
+                       f"is part of or is affiliated with what, and which articles mention what)")
     # "陈云霁团队属于…", "Bill Dally's team belongs to…": a person's team is part of what the person is affiliated with
     titles = "|".join(map(re.escape, cues.titles))
     team_word = re.compile(rf"\s*(?:(?:{titles})\s*)?(?:的|'s|’s)?\s*(?:" + "|".join(map(re.escape, cues.team)) + ")") if cues.team else None
@@ -599,6 +608,8 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 continue  # a cue holding a question word ("是哪家") is the asking phrase, not a hop
             lo, hi = sorted((a, b))[0][1], sorted((a, b))[1][0]
             gap = q[lo:hi]
+            if _only_asking(gap.strip(), cues):
+                continue  # "基于什么开发的": one slot asked by both words, not two hops
             if {r for r, _ in a[3]} & {r for r, _ in b[3]} and (
                     any(w in c[2] for c in (a, b) for w in cues.question_words) or not (
                     any(w in gap for w, _ in cues.asks) or any(w in gap for w in cues.question_words)
@@ -671,6 +682,13 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                        f"{'it' if len(named) == 1 else 'them'}{' and the type asked for' if asked_list else ''}")
     known = "; ".join(f"{r}: {'/'.join(cues.relation_words(r, 4))}" for r in RELATIONS)
     raise Declined(f"it names {labels}, but no relation word I know ({known})")
+
+
+def _only_asking(text: str, cues: Cues) -> bool:
+    """True for a question word, alone or with a type word ("什么", "哪家公司", "which model")."""
+    qword = next((w for w in sorted(cues.question_words, key=len, reverse=True) if text.startswith(w)), None)
+    rest = text[len(qword):].strip() if qword else None
+    return rest is not None and (not rest or any(rest == w for w, _ in cues.asks))
 
 
 def _qword_ends(q: str, cues: Cues, blocked) -> list[int]:
@@ -829,9 +847,15 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: 
     if found and not items:  # say what the graph has, rather than "nothing"
         wanted = [f"a name containing {reading.qualifier!r}"] if reading.qualifier else []
         wanted += [f"the '{b.words[0]}' asked for" for b in reading.narrow if b.label_contains or b.label_excludes]
+        wanted += [f"an evidence sentence saying '{b.evidence_requires[0]}'" for b in reading.narrow if b.evidence_requires]
         declined = (f"the graph answers {reading.describe()} with {', '.join(a.label for a in found[:6])}"
                     f"{' …' if len(found) > 6 else ''}, but none of them fits {' and '.join(wanted) or 'the question'}")
     return Answer(question, items, reading.describe(), sparql, bindings, declined=declined, seconds=time.perf_counter() - started)
+
+
+def _said(items: list[AnswerItem], words) -> list[AnswerItem]:
+    """The answers with an evidence sentence containing one of ``words``."""
+    return [a for a in items if any(w in normalize(e.sentence or "") for e in a.evidence for w in words)]
 
 
 def _narrowed(items: list[AnswerItem], reading: Reading) -> list[AnswerItem]:
@@ -845,8 +869,9 @@ def _narrowed(items: list[AnswerItem], reading: Reading) -> list[AnswerItem]:
         if block.label_excludes:
             items = [a for a in items if not any(w in n for n in names(a) for w in block.label_excludes)]
         if block.evidence_contains:  # a preference: only when some evidence says it in those words
-            said = [a for a in items if any(w in normalize(e.sentence or "") for e in a.evidence for w in block.evidence_contains)]
-            items = said or items
+            items = _said(items, block.evidence_contains) or items
+        if block.evidence_requires:
+            items = _said(items, block.evidence_requires)
     if reading.qualifier:
         items = [a for a in items if any(reading.qualifier in n for n in names(a))]
     return items

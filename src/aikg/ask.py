@@ -601,15 +601,17 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         one_hop = [r for r in one_hop if r.asked]
     # two hops: two cues (or a cue and a relation implied by two type words) chained through a middle node
     two_hop: list[Reading] = []
+    in_order: list[Reading] = []  # chains whose second hop reads the way the words stand
     chains = []
     for a in found_cues:
         for b in found_cues:
-            if a is b or any(w in c[2] for c in (a, b) for w in cues.question_words):
-                continue  # a cue holding a question word ("是哪家") is the asking phrase, not a hop
+            if a is b or any(w in a[2] for w in cues.question_words):
+                continue  # a cue holding a question word ("是哪家", "在哪里工作") asks: it is not the anchor's hop
             lo, hi = sorted((a, b))[0][1], sorted((a, b))[1][0]
             gap = q[lo:hi]
-            if _only_asking(gap.strip(), cues):
-                continue  # "基于什么开发的": one slot asked by both words, not two hops
+            first = min(a, b)
+            if _only_asking(gap.strip(), cues) or (any(w in first[2] for w in cues.question_words) and _only_asking(gap.strip(), cues, qword=False)):
+                continue  # "基于什么开发的", "是哪家公司旗下的": one slot asked by both words, not two hops
             if {r for r, _ in a[3]} & {r for r, _ in b[3]} and (
                     any(w in c[2] for c in (a, b) for w in cues.question_words) or not (
                     any(w in gap for w, _ in cues.asks) or any(w in gap for w in cues.question_words)
@@ -645,17 +647,24 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                                     continue
                                 if asked_list and not asks and any(t not in (mid_t, n.type) for t in asked_list):
                                     continue
-                                two_hop.append(Reading((n,), (Hop(rel1, role1), Hop(rel2, role2)), asks[0] if asks else None, mid_t))
+                                reading = Reading((n,), (Hop(rel1, role1), Hop(rel2, role2)), asks[0] if asks else None, mid_t)
+                                two_hop.append(reading)
+                                if cue2 is not None:  # the middle node stands where the first cue is
+                                    start2, _, left2 = cue2
+                                    if role2 == (left2 if cue1[1] <= start2 else _other(left2)):
+                                        in_order.append(reading)
     if two_hop:
         # keep chains whose middle type is named by a word of the question, when any is
         named_mid = [r for r in two_hop if r.mid in asked_list]
         pool = named_mid or two_hop
-        shapes = {(r.anchors, r.hops, r.asked) for r in pool}
-        if len(shapes) == 1:
-            return pool[0]
-        collapsed = {(r.anchors, r.hops) for r in pool}
-        if len(collapsed) == 1:
-            return Reading(pool[0].anchors, pool[0].hops, pool[0].asked)
+        ordered = [r for r in pool if r in in_order]
+        for candidates in (pool, ordered):  # where the types leave two chains, word order decides
+            shapes = {(r.anchors, r.hops, r.asked) for r in candidates}
+            if len(shapes) == 1:
+                return candidates[0]
+            collapsed = {(r.anchors, r.hops) for r in candidates}
+            if len(collapsed) == 1:
+                return Reading(candidates[0].anchors, candidates[0].hops, candidates[0].asked)
     if not one_hop and not found_cues:
         for asked in asked_list:
             for n in anchors_all:
@@ -684,11 +693,15 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
     raise Declined(f"it names {labels}, but no relation word I know ({known})")
 
 
-def _only_asking(text: str, cues: Cues) -> bool:
-    """True for a question word, alone or with a type word ("什么", "哪家公司", "which model")."""
-    qword = next((w for w in sorted(cues.question_words, key=len, reverse=True) if text.startswith(w)), None)
-    rest = text[len(qword):].strip() if qword else None
-    return rest is not None and (not rest or any(rest == w for w, _ in cues.asks))
+def _only_asking(text: str, cues: Cues, qword: bool = True) -> bool:
+    """True for a question word, alone or with a type word ("什么", "哪家公司", "which model"); with
+    ``qword=False``, for a type word alone or nothing ("公司")."""
+    if qword:
+        word = next((w for w in sorted(cues.question_words, key=len, reverse=True) if text.startswith(w)), None)
+        if word is None:
+            return False
+        text = text[len(word):].strip()
+    return not text or any(text == w for w, _ in cues.asks)
 
 
 def _qword_ends(q: str, cues: Cues, blocked) -> list[int]:

@@ -441,20 +441,25 @@ def _roles(graph, relation, known_type, asked, cue=None, anchor=None, qwords=())
         typed = [end for end in roles if asked in _answer_types(graph, relation, end)]
         roles = typed or roles
     if len(roles) == 2 and cue is not None and anchor is not None:
-        start, end, left = cue
-        entity_left = anchor.span.end <= start
-        side = left if entity_left else _other(left)
-        near = sorted(qwords, key=lambda w: min(abs(w[1] - start), abs(w[0] - end)))
-        if near:
-            q_start, q_end = near[0]
-            q_left = q_end <= start
-            if q_left == entity_left:
-                entity_gap = start - anchor.span.end if entity_left else anchor.span.start - end
-                q_gap = start - q_end if q_left else q_start - end
-                if q_gap < entity_gap:
-                    side = _other(side)
-        roles = [side]
+        roles = [_side(cue, anchor, qwords)]
     return roles
+
+
+def _side(cue, anchor, qwords) -> str:
+    """The end of the cue's relation that word order gives the named thing (see :func:`_roles`)."""
+    start, end, left = cue
+    entity_left = anchor.span.end <= start
+    side = left if entity_left else _other(left)
+    near = sorted(qwords, key=lambda w: min(abs(w[1] - start), abs(w[0] - end)))
+    if near:
+        q_start, q_end = near[0]
+        q_left = q_end <= start
+        if q_left == entity_left:
+            entity_gap = start - anchor.span.end if entity_left else anchor.span.start - end
+            q_gap = start - q_end if q_left else q_start - end
+            if q_gap < entity_gap:
+                side = _other(side)
+    return side
 
 
 def read(question: str, graph: GraphNames, cues: Cues) -> Reading:
@@ -567,6 +572,7 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
 
     # one hop per cue
     one_hop: list[Reading] = []
+    in_order: list[Reading] = []  # readings whose ends stand the way the cue's words put them
     nearest: dict[str, tuple] = {}  # relation → the cue naming it nearest to a named thing
     for c in found_cues:
         distance = min(min(abs(c[0] - n.span.end), abs(n.span.start - c[1])) for n in anchors_all)
@@ -597,11 +603,12 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 if asked and use_asked is None and len(asked_options) > 1:
                     continue
                 one_hop.append(Reading(tuple(ns), (Hop(relation, role),), use_asked))
+                if all(_side(cue, n, qwords) == role for n in ns):
+                    in_order.append(one_hop[-1])
     if asked_list and any(r.asked for r in one_hop):  # readings that fit the type asked for win
         one_hop = [r for r in one_hop if r.asked]
     # two hops: two cues (or a cue and a relation implied by two type words) chained through a middle node
     two_hop: list[Reading] = []
-    in_order: list[Reading] = []  # chains whose second hop reads the way the words stand
     chains = []
     for a in found_cues:
         for b in found_cues:
@@ -675,6 +682,12 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 if len(roles) == 1:
                     one_hop.append(Reading((n,), (Hop(relation, roles[0]),), asked if asked in _answer_types(graph, relation, roles[0]) else None))
     distinct = list(dict.fromkeys((r.anchors, r.hops, r.asked) for r in one_hop))
+    ordered = [r for r in one_hop if r in in_order]
+    if len(distinct) > 1 and ordered and len({r.hops for r in ordered}) == 1:
+        # "卢向东是哪家公司的 CEO": types put 卢向东 where 哪家公司的 (developedBy) wants the product; the reading
+        # whose ends stand as its words put them (affiliatedWith, by CEO) wins
+        one_hop = ordered
+        distinct = list(dict.fromkeys((r.anchors, r.hops, r.asked) for r in one_hop))
     if len(distinct) == 1:
         return one_hop[0]
     if len(distinct) > 1:
@@ -858,7 +871,7 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: 
         item.evidence.sort(key=lambda e: (e.hop, e.via or "", e.article or "", e.start or 0))
     declined = None
     if found and not items:  # say what the graph has, rather than "nothing"
-        wanted = [f"a name containing {reading.qualifier!r}"] if reading.qualifier else []
+        wanted = [f"a name or evidence containing {reading.qualifier!r}"] if reading.qualifier else []
         wanted += [f"the '{b.words[0]}' asked for" for b in reading.narrow if b.label_contains or b.label_excludes]
         wanted += [f"an evidence sentence saying '{b.evidence_requires[0]}'" for b in reading.narrow if b.evidence_requires]
         declined = (f"the graph answers {reading.describe()} with {', '.join(a.label for a in found[:6])}"
@@ -885,8 +898,9 @@ def _narrowed(items: list[AnswerItem], reading: Reading) -> list[AnswerItem]:
             items = _said(items, block.evidence_contains) or items
         if block.evidence_requires:
             items = _said(items, block.evidence_requires)
-    if reading.qualifier:
-        items = [a for a in items if any(reading.qualifier in n for n in names(a))]
+    if reading.qualifier:  # "什么推理技术": named so (…推理…), or said of it where it is stated (o1's 思维链 "…推理…")
+        said = _said(items, (reading.qualifier,))
+        items = [a for a in items if a in said or any(reading.qualifier in n for n in names(a))]
     return items
 
 

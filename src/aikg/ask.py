@@ -533,8 +533,12 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         raise Declined("it names nothing the graph knows (no entity, article id or title)", close[:6])
 
     # a type word right next to a name describes that name ("the model Qwen", "Qwen 模型")
-    def describes(i: int, j: int) -> bool:
+    artifacts = {"Model", "Tool", "Technology"}
+
+    def describes(i: int, j: int, t: str) -> bool:
         for n in named:
+            if t != n.type and not {t, n.type} <= artifacts:
+                continue  # "Hugging Face employees": people of it, not a word for it
             gap_after = q[n.span.end:i]
             gap_before = q[j:n.span.start]
             if n.span.end <= i and re.fullmatch(r"\s*(?:的|'s|’s)?\s*", gap_after):
@@ -543,7 +547,7 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 return True
         return False
 
-    asked_types = [(i, t) for i, j, t in asked_found if not describes(i, j)]
+    asked_types = [(i, t) for i, j, t in asked_found if not describes(i, j, t)]
     # prefer the type word right after a question word (哪些模型, which models)
     after_q = [t for i, t in asked_types if any(0 <= i - (qw_end) <= 1 for qw_end in _qword_ends(q, cues, blocked))]
     asked_list = list(dict.fromkeys(after_q or [t for _, t in asked_types]))

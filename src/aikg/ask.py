@@ -80,6 +80,7 @@ class Cues:
     not_qualifiers: frozenset = frozenset()  # "哪些开源模型": words between 哪些 and a type word that do not narrow
     measure_words: tuple[str, ...] = ()  # 个, 种, 家: stripped from such a qualifier
     unanswerable: tuple[str, ...] = ()  # "什么时候", "how many": questions the graph has no facts for
+    every: tuple[str, ...] = ()  # "同时", "both": answers of every named thing, not of any
 
     def relation_words(self, relation: str, n: int = 6) -> list[str]:
         return [w for w, r, _ in self.cues if r == relation][:n]
@@ -119,7 +120,7 @@ def load_cues(path: Path | str | None = None) -> Cues:
             others=listed(data.get("others", {}), "words"),
             team=listed(data.get("team", {}), "words"), titles=listed(data.get("team", {}), "titles"),
             not_qualifiers=frozenset(listed(qualifiers, "not_qualifiers")), measure_words=listed(qualifiers, "measure_words"),
-            unanswerable=listed(data.get("unanswerable", {}), "words"),
+            unanswerable=listed(data.get("unanswerable", {}), "words"), every=listed(data.get("every", {}), "words"),
         )
     return _cues[key]
 
@@ -396,9 +397,10 @@ class Reading:
     narrow: tuple[Narrow, ...] = ()  # the [[narrow]] blocks the question's words call up ("哪所大学")
     others: bool = False  # the named thing itself is not an answer ("其他机构")
     qualifier: str | None = None  # "哪种信息抽取技术": answers' names must contain 信息抽取
+    every: bool = False  # "同时提到 A 和 B", "both": answers must hold for every named thing, not any
 
     def describe(self) -> str:
-        names = " + ".join(a.label for a in self.anchors)
+        names = (" & " if self.every else " + ").join(a.label for a in self.anchors)
         parts = []
         for hop in self.hops:
             parts.append(f"? {hop.relation} {{known}}" if hop.known_is == "object" else f"{{known}} {hop.relation} ?")
@@ -471,7 +473,8 @@ def read(question: str, graph: GraphNames, cues: Cues) -> Reading:
     spans = [(a.span.start, a.span.end) for a in reading.anchors]
     narrow = tuple(b for b in cues.narrow if _find_words(q, b.words, list(spans)) and not _find_words(q, b.unless, list(spans)))
     others = bool(_find_words(q, cues.others, []))
-    return dataclasses.replace(reading, narrow=narrow, others=others, qualifier=_qualifier(q, cues, spans))
+    every = bool(_find_words(q, cues.every, list(spans)))
+    return dataclasses.replace(reading, narrow=narrow, others=others, every=every, qualifier=_qualifier(q, cues, spans))
 
 
 def _qualifier(q: str, cues: Cues, anchors) -> str | None:
@@ -853,7 +856,9 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: 
     def pred(relation: str):
         return ox.NamedNode(AIKG + relation)
 
+    per_anchor: list[set[str]] = []  # the answers' IRIs found from each named thing
     for anchor in reading.anchors:
+        per_anchor.append(set())
         for node in anchor.ids:
             iri = node if anchor.type == ARTICLE else ENT + node
             bind = {"anchor": ox.NamedNode(iri), "p1": pred(reading.hops[0].relation)}
@@ -869,6 +874,9 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: 
                     bindings[name].append(term.value)
             for row in query_store(store, sparql, bind, prefixes=PREFIXES):
                 _collect(answers, row, graph, len(reading.hops) == 2)
+                per_anchor[-1].add(_value(row, "answer"))
+    if reading.every and len(per_anchor) > 1:  # "同时提到 KAG 和 GraphRAG": answers of each named thing
+        answers = {iri: item for iri, item in answers.items() if all(iri in found for found in per_anchor)}
     found = sorted(answers.values(), key=lambda a: (a.label.casefold(), a.id))
     items = _narrowed(found, reading)
     for item in items:

@@ -141,6 +141,19 @@ def test_reading_on_the_committed_graph():
         assert answer.answers == [] and "does not record" in answer.declined
 
 
+def test_the_names_are_kept_beside_the_store(tmp_path):
+    """`aikg ask` keeps what it reads of the graph as JSON in the store's folder, reads it back, and
+    rebuilds it when it is damaged; nothing is written into the graph's folder."""
+    first = run_cli("ask", "Who developed KAG?", "--graph", str(MINI), cache=tmp_path)
+    (saved,) = (tmp_path / "aikg" / "stores").glob("*/ask-names.v1.json")
+    assert first.returncode == 0 and "KAG" in {e["label"] for e in json.loads(saved.read_text(encoding="utf-8"))["entities"]}
+    saved.write_text("{not json", encoding="utf-8")
+    again = run_cli("ask", "Who developed KAG?", "--graph", str(MINI), cache=tmp_path)
+    assert again.returncode == 0 and again.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]  # all but the time
+    assert json.loads(saved.read_text(encoding="utf-8"))["entities"]
+    assert not list(MINI.glob("ask-names*"))
+
+
 def test_cue_words_are_data():
     cues = load_cues()
     words = {word for word, relation, _ in cues.cues if relation == "developedBy"}

@@ -178,11 +178,66 @@ def _local(iri: str, ns: str) -> str:
     return iri[len(ns):] if iri.startswith(ns) else iri
 
 
-def graph_names(store, key: str) -> GraphNames:
-    from aikg.sparql import PREFIXES
+_NAMES_FILE = "ask-names.v1.json"  # beside the store it was read from (the store's folder is named by the graph's hash)
 
+
+def graph_names(store, key: str) -> GraphNames:
+    """What :func:`ask` needs to know of the graph in ``store``; ``key`` names it (the store's
+    folder, where a copy is kept as JSON: reading it beats three queries on every `aikg ask`)."""
     if key in _graphs:
         return _graphs[key]
+    saved = _names_file(key)
+    try:
+        if saved is None:
+            raise OSError("no store folder to keep the names in")
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        entities = [Named(e["id"], e["label"], e["type"], tuple(e["aliases"]), e["mentions"]) for e in data["entities"]]
+        articles = {iri: (aid, title) for iri, aid, title in data["articles"]}
+        ends = {r: (frozenset(s), frozenset(o)) for r, (s, o) in data["ends"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        entities, articles, ends = _read_names(store)
+        if saved is not None:
+            _save_names(saved, entities, articles, ends)
+    index = NameIndex(entities)
+    _graphs.clear()
+    _graphs[key] = GraphNames(index, articles, ends, _unprefixed(index))
+    return _graphs[key]
+
+
+def _names_file(key: str) -> Path | None:
+    """Where the names of the store ``key`` (its folder, or its db inside) are kept; None for any
+    other key (a graph folder, a test's name): only a store's own folder is named by its content."""
+    from aikg.store import cache_root
+
+    folder = Path(key)
+    folder = folder.parent if folder.name == "db" else folder
+    try:
+        stores = (cache_root() / "stores").resolve()
+        return folder / _NAMES_FILE if folder.parent.resolve() == stores and folder.is_dir() else None
+    except OSError:
+        return None
+
+
+def _save_names(path: Path, entities: list[Named], articles: dict, ends: dict) -> None:
+    """Write the names beside the store, atomically; a folder that cannot be written is no error."""
+    import os
+    import tempfile
+
+    data = {"entities": [asdict(e) for e in entities], "articles": [[iri, aid, title] for iri, (aid, title) in sorted(articles.items())],
+            "ends": {r: [sorted(s), sorted(o)] for r, (s, o) in sorted(ends.items())}}
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".names.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def _read_names(store) -> tuple[list[Named], dict, dict]:
+    """The entities, articles and relation end types, by three queries of the store."""
+    from aikg.sparql import PREFIXES
+
     entities: dict[str, dict] = {}
     for row in store.query(_NAMES_QUERY, prefixes=PREFIXES):
         iri = row["e"].value
@@ -193,13 +248,11 @@ def graph_names(store, key: str) -> GraphNames:
             item["aliases"].add(row["alias"].value)
         if row["mentions"] is not None:
             item["mentions"] = int(row["mentions"].value)
-    index = NameIndex(
-        Named(_local(iri, ENT), e["label"], e["type"], tuple(sorted(e["aliases"])), e["mentions"])
-        for iri, e in sorted(entities.items())
-    )
+    named = [Named(_local(iri, ENT), e["label"], e["type"], tuple(sorted(e["aliases"])), e["mentions"])
+             for iri, e in sorted(entities.items())]
     articles = {row["a"].value: (row["id"].value, row["title"].value if row["title"] is not None else "")
                 for row in store.query(_ARTICLES_QUERY, prefixes=PREFIXES)}
-    entity_types = frozenset(e.type for e in index.entities.values()) | {"Model", "Organization", "Person", "Tool", "Technology"}
+    entity_types = frozenset(e.type for e in named) | {"Model", "Organization", "Person", "Tool", "Technology"}
     ends: dict[str, tuple[set, set]] = {}
     for row in store.query(_SCHEMA_QUERY, prefixes=PREFIXES):
         relation = _local(row["p"].value, AIKG)
@@ -209,9 +262,7 @@ def graph_names(store, key: str) -> GraphNames:
         cls = _local(row["class"].value, AIKG)
         types = entity_types if cls == "Entity" else {cls}
         ends.setdefault(relation, (set(), set()))[kind].update(types)
-    _graphs.clear()
-    _graphs[key] = GraphNames(index, articles, {r: (frozenset(s), frozenset(o)) for r, (s, o) in ends.items()}, _unprefixed(index))
-    return _graphs[key]
+    return named, articles, {r: (frozenset(s), frozenset(o)) for r, (s, o) in ends.items()}
 
 
 # --- reading a question ------------------------------------------------------------------------

@@ -660,6 +660,8 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 use_asked = asked if asked in answer_types else None
                 if asked and use_asked is None and len(asked_options) > 1:
                     continue
+                if asked and use_asked is None and not ({asked} | set(answer_types)) <= artifacts:
+                    continue  # "哪些项目" asks for things, not the organizations partOf gives (框架 for a technique is fine)
                 one_hop.append(Reading(tuple(ns), (Hop(relation, role),), use_asked))
                 if all(_side(cue, n, qwords) == role for n in ns):
                     in_order.append(one_hop[-1])

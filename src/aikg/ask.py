@@ -81,6 +81,7 @@ class Cues:
     measure_words: tuple[str, ...] = ()  # 个, 种, 家: stripped from such a qualifier
     unanswerable: tuple[str, ...] = ()  # "什么时候", "how many": questions the graph has no facts for
     every: tuple[str, ...] = ()  # "同时", "both": answers of every named thing, not of any
+    unanswerable_patterns: tuple[re.Pattern, ...] = ()  # a year, a yes-or-no question
 
     def relation_words(self, relation: str, n: int = 6) -> list[str]:
         return [w for w, r, _ in self.cues if r == relation][:n]
@@ -121,8 +122,16 @@ def load_cues(path: Path | str | None = None) -> Cues:
             team=listed(data.get("team", {}), "words"), titles=listed(data.get("team", {}), "titles"),
             not_qualifiers=frozenset(listed(qualifiers, "not_qualifiers")), measure_words=listed(qualifiers, "measure_words"),
             unanswerable=listed(data.get("unanswerable", {}), "words"), every=listed(data.get("every", {}), "words"),
+            unanswerable_patterns=_patterns(path, data.get("unanswerable", {}).get("patterns", [])),
         )
     return _cues[key]
+
+
+def _patterns(path: Path, patterns: list) -> tuple[re.Pattern, ...]:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except (re.error, TypeError) as err:
+        raise AikgError(f"{path}: a pattern of [unanswerable] is not a regular expression ({err})") from None
 
 
 # --- what the graph knows, read from the store -------------------------------------------------
@@ -554,11 +563,13 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         raise Declined("the question is empty")
     named = link_entities(q, graph, cues)
     blocked = [(n.span.start, n.span.end) for n in named]
-    unasked = _find_words(q, cues.unanswerable, list(blocked))
+    unasked = [w for _, _, w in _find_words(q, cues.unanswerable, list(blocked))]
+    masked = "".join(" " if any(a <= i < b for a, b in blocked) else ch for i, ch in enumerate(q))  # names are not read
+    unasked += [m.group(0).strip() for p in cues.unanswerable_patterns for m in [p.search(masked)] if m]
     if unasked:
-        said = ", ".join(dict.fromkeys(w for _, _, w in unasked))
-        raise Declined(f"it asks '{said}', which the graph does not record (it records who made, wrote, uses, is based on, "
-                       f"is part of or is affiliated with what, and which articles mention what)")
+        said = ", ".join(dict.fromkeys(unasked))
+        raise Declined(f"it asks '{said}': the graph records no dates, counts, reasons or yes-or-no answers, only who made, "
+                       f"wrote, uses, is based on, is part of or is affiliated with what, and which articles mention what")
     # "陈云霁团队属于…", "Bill Dally's team belongs to…": a person's team is part of what the person is affiliated with
     titles = "|".join(map(re.escape, cues.titles))
     team_word = re.compile(rf"\s*(?:(?:{titles})\s*)?(?:的|'s|’s)?\s*(?:" + "|".join(map(re.escape, cues.team)) + ")") if cues.team else None

@@ -16,11 +16,12 @@ from pathlib import Path
 from common import REPO, scratch, table
 
 
-def wall(args: list[str], env: dict) -> float:
+def wall(args: list[str], env: dict, check: bool = True) -> float:
+    """Seconds from process start to exit; ``check=False`` accepts any exit code (a declined question)."""
     start = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=REPO)
     elapsed = time.perf_counter() - start
-    if done.returncode != 0:
+    if check and done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {done.stderr}")
     return elapsed
 

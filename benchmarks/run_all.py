@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_1m  # noqa: E402
+import bench_ask  # noqa: E402
 import bench_build  # noqa: E402
 import bench_cli  # noqa: E402
 import bench_extract  # noqa: E402
@@ -31,6 +32,7 @@ def main() -> None:
         ("extract", (lambda: bench_extract.main((1, 10))) if quick else (lambda: bench_extract.main((1, 10, 50), (1, 2)))),
         ("queries", bench_queries.main),
         ("cli", bench_cli.main),
+        ("ask", bench_ask.main),
         ("load", (lambda: bench_load.main(seconds=2.0)) if quick else bench_load.main),
         ("1m", (lambda: bench_1m.main(200_000)) if quick else bench_1m.main),
     ):

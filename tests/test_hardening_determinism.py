@@ -5,6 +5,7 @@ and whether extraction results came from the cache."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -144,3 +145,17 @@ def test_viz_twice_in_one_process_is_identical(variants: dict[str, Path], tmp_pa
     viz.render_site(analyze.load(variants["reverse-seed4242-w2-coldcache"]), tmp_path / "two")
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
     shutil.rmtree(tmp_path / "one")
+
+
+def test_ask_answers_do_not_depend_on_the_hash_seed(tmp_path):
+    """Every question of the question set is read and answered alike under two hash seeds (cue
+    words of one length used to be tried in set order, so a reading could change from run to run)."""
+    repo = Path(__file__).resolve().parents[1]
+    outputs = []
+    for seed in ("5", "1"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, XDG_CACHE_HOME=str(tmp_path / "cache"))
+        done = subprocess.run([sys.executable, "-m", "aikg", "eval", "--questions", str(repo / "annotations" / "questions.jsonl"),
+                               str(repo / "extracted"), "--json"], capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outputs.append([(s["printed"], s["reading"], s["declined"]) for s in json.loads(done.stdout)["scores"]])
+    assert outputs[0] == outputs[1]

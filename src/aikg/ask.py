@@ -53,6 +53,18 @@ _QUOTED = re.compile(r"《([^》]+)》|“([^”]+)”|\"([^\"]+)\"|「([^」]+)
 
 
 @dataclass(frozen=True)
+class Narrow:
+    """A [[narrow]] block: words that, in a question, keep only some of the answers."""
+
+    words: tuple[str, ...]
+    label_contains: tuple[str, ...] = ()  # keep answers whose label or an alias contains one
+    label_excludes: tuple[str, ...] = ()  # drop answers whose label or an alias contains one
+    evidence_contains: tuple[str, ...] = ()  # prefer answers whose evidence sentence contains one
+    unless: tuple[str, ...] = ()  # the block does not apply to a question with one of these ("学习或工作过")
+    evidence_requires: tuple[str, ...] = ()  # keep only answers whose evidence sentence contains one ("创始人")
+
+
+@dataclass(frozen=True)
 class Cues:
     """ontology/questions.toml, normalized."""
 
@@ -61,8 +73,15 @@ class Cues:
     question_words: tuple[str, ...]
     implied: dict
     not_entities: frozenset
-    narrow: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (words, label_contains)
+    narrow: tuple[Narrow, ...] = ()
     others: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()  # "陈云霁团队": words after a person's name that mean their team
+    titles: tuple[str, ...] = ()  # "胡文美教授团队": titles that may stand between the name and the team word
+    not_qualifiers: frozenset = frozenset()  # "哪些开源模型": words between 哪些 and a type word that do not narrow
+    measure_words: tuple[str, ...] = ()  # 个, 种, 家: stripped from such a qualifier
+    unanswerable: tuple[str, ...] = ()  # "什么时候", "how many": questions the graph has no facts for
+    every: tuple[str, ...] = ()  # "同时", "both": answers of every named thing, not of any
+    unanswerable_patterns: tuple[re.Pattern, ...] = ()  # a year, a yes-or-no question
 
     def relation_words(self, relation: str, n: int = 6) -> list[str]:
         return [w for w, r, _ in self.cues if r == relation][:n]
@@ -89,14 +108,30 @@ def load_cues(path: Path | str | None = None) -> Cues:
                 raise AikgError(f"{path}: a [[cue]] needs relation (one of {', '.join(RELATIONS)}) and left = subject|object")
             cues += [(normalize(w), relation, left) for w in block.get("words", []) if normalize(w)]
         asks = [(normalize(w), block["type"]) for block in data.get("asks", []) for w in block.get("words", []) if normalize(w)]
+
+        def listed(table: dict, name: str) -> tuple[str, ...]:
+            return tuple(normalize(w) for w in table.get(name, []) if normalize(w))
+
+        qualifiers = data.get("qualifiers", {})
         _cues[key] = Cues(
-            tuple(cues), tuple(asks), tuple(normalize(w) for w in data.get("question_words", [])),
-            dict(data.get("implied", {})), frozenset(compact(normalize(w)) for w in data.get("not_entities", [])),
-            tuple((tuple(normalize(w) for w in b.get("words", [])), tuple(normalize(w) for w in b.get("label_contains", [])))
-                  for b in data.get("narrow", [])),
-            tuple(normalize(w) for w in data.get("others", {}).get("words", [])),
+            tuple(cues), tuple(asks), listed(data, "question_words"),
+            dict(data.get("implied", {})), frozenset(compact(w) for w in listed(data, "not_entities")),
+            narrow=tuple(Narrow(*(listed(b, k) for k in ("words", "label_contains", "label_excludes", "evidence_contains", "unless", "evidence_requires")))
+                         for b in data.get("narrow", [])),
+            others=listed(data.get("others", {}), "words"),
+            team=listed(data.get("team", {}), "words"), titles=listed(data.get("team", {}), "titles"),
+            not_qualifiers=frozenset(listed(qualifiers, "not_qualifiers")), measure_words=listed(qualifiers, "measure_words"),
+            unanswerable=listed(data.get("unanswerable", {}), "words"), every=listed(data.get("every", {}), "words"),
+            unanswerable_patterns=_patterns(path, data.get("unanswerable", {}).get("patterns", [])),
         )
     return _cues[key]
+
+
+def _patterns(path: Path, patterns: list) -> tuple[re.Pattern, ...]:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except (re.error, TypeError) as err:
+        raise AikgError(f"{path}: a pattern of [unanswerable] is not a regular expression ({err})") from None
 
 
 # --- what the graph knows, read from the store -------------------------------------------------
@@ -125,6 +160,24 @@ class GraphNames:
     index: NameIndex
     articles: dict[str, tuple[str, str]]  # article IRI → (id, title)
     ends: dict[str, tuple[frozenset, frozenset]]  # relation → (subject types, object types)
+    unprefixed: dict[str, frozenset] = field(default_factory=dict)  # "计算机网络与协议实验室" → {华为计算机网络与协议实验室}
+
+
+_CJK_REST = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def _unprefixed(index: NameIndex) -> dict[str, frozenset]:
+    """Names with the owner's brand left off: an entity named 'ORG + at least four Chinese
+    characters' (华为计算机网络与协议实验室) is also found by the characters alone, unless
+    they are some entity's own name."""
+    owners = {form for form, ids in index.by_compact.items() if any(index.entities[e].type == "Organization" for e in ids)}
+    found: dict[str, set] = {}
+    for form, ids in index.by_compact.items():
+        owner = next((k for k in range(len(form) - 1, 1, -1) if form[:k] in owners), None)  # the longest: 阿里巴巴, not 阿里
+        rest = form[owner:] if owner else ""
+        if _CJK_REST.fullmatch(rest) and rest not in index.by_compact:
+            found.setdefault(rest, set()).update(ids)
+    return {rest: frozenset(ids) for rest, ids in found.items()}
 
 
 _graphs: dict[str, GraphNames] = {}
@@ -134,11 +187,66 @@ def _local(iri: str, ns: str) -> str:
     return iri[len(ns):] if iri.startswith(ns) else iri
 
 
-def graph_names(store, key: str) -> GraphNames:
-    from aikg.sparql import PREFIXES
+_NAMES_FILE = "ask-names.v1.json"  # beside the store it was read from (the store's folder is named by the graph's hash)
 
+
+def graph_names(store, key: str) -> GraphNames:
+    """What :func:`ask` needs to know of the graph in ``store``; ``key`` names it (the store's
+    folder, where a copy is kept as JSON: reading it beats three queries on every `aikg ask`)."""
     if key in _graphs:
         return _graphs[key]
+    saved = _names_file(key)
+    try:
+        if saved is None:
+            raise OSError("no store folder to keep the names in")
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        entities = [Named(e["id"], e["label"], e["type"], tuple(e["aliases"]), e["mentions"]) for e in data["entities"]]
+        articles = {iri: (aid, title) for iri, aid, title in data["articles"]}
+        ends = {r: (frozenset(s), frozenset(o)) for r, (s, o) in data["ends"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        entities, articles, ends = _read_names(store)
+        if saved is not None:
+            _save_names(saved, entities, articles, ends)
+    index = NameIndex(entities)
+    _graphs.clear()
+    _graphs[key] = GraphNames(index, articles, ends, _unprefixed(index))
+    return _graphs[key]
+
+
+def _names_file(key: str) -> Path | None:
+    """Where the names of the store ``key`` (its folder, or its db inside) are kept; None for any
+    other key (a graph folder, a test's name): only a store's own folder is named by its content."""
+    from aikg.store import cache_root
+
+    folder = Path(key)
+    folder = folder.parent if folder.name == "db" else folder
+    try:
+        stores = (cache_root() / "stores").resolve()
+        return folder / _NAMES_FILE if folder.parent.resolve() == stores and folder.is_dir() else None
+    except OSError:
+        return None
+
+
+def _save_names(path: Path, entities: list[Named], articles: dict, ends: dict) -> None:
+    """Write the names beside the store, atomically; a folder that cannot be written is no error."""
+    import os
+    import tempfile
+
+    data = {"entities": [asdict(e) for e in entities], "articles": [[iri, aid, title] for iri, (aid, title) in sorted(articles.items())],
+            "ends": {r: [sorted(s), sorted(o)] for r, (s, o) in sorted(ends.items())}}
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".names.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def _read_names(store) -> tuple[list[Named], dict, dict]:
+    """The entities, articles and relation end types, by three queries of the store."""
+    from aikg.sparql import PREFIXES
+
     entities: dict[str, dict] = {}
     for row in store.query(_NAMES_QUERY, prefixes=PREFIXES):
         iri = row["e"].value
@@ -149,13 +257,11 @@ def graph_names(store, key: str) -> GraphNames:
             item["aliases"].add(row["alias"].value)
         if row["mentions"] is not None:
             item["mentions"] = int(row["mentions"].value)
-    index = NameIndex(
-        Named(_local(iri, ENT), e["label"], e["type"], tuple(sorted(e["aliases"])), e["mentions"])
-        for iri, e in sorted(entities.items())
-    )
+    named = [Named(_local(iri, ENT), e["label"], e["type"], tuple(sorted(e["aliases"])), e["mentions"])
+             for iri, e in sorted(entities.items())]
     articles = {row["a"].value: (row["id"].value, row["title"].value if row["title"] is not None else "")
                 for row in store.query(_ARTICLES_QUERY, prefixes=PREFIXES)}
-    entity_types = frozenset(e.type for e in index.entities.values()) | {"Model", "Organization", "Person", "Tool", "Technology"}
+    entity_types = frozenset(e.type for e in named) | {"Model", "Organization", "Person", "Tool", "Technology"}
     ends: dict[str, tuple[set, set]] = {}
     for row in store.query(_SCHEMA_QUERY, prefixes=PREFIXES):
         relation = _local(row["p"].value, AIKG)
@@ -165,9 +271,7 @@ def graph_names(store, key: str) -> GraphNames:
         cls = _local(row["class"].value, AIKG)
         types = entity_types if cls == "Entity" else {cls}
         ends.setdefault(relation, (set(), set()))[kind].update(types)
-    _graphs.clear()
-    _graphs[key] = GraphNames(index, articles, {r: (frozenset(s), frozenset(o)) for r, (s, o) in ends.items()})
-    return _graphs[key]
+    return named, articles, {r: (frozenset(s), frozenset(o)) for r, (s, o) in ends.items()}
 
 
 # --- reading a question ------------------------------------------------------------------------
@@ -207,7 +311,7 @@ def _boundary(q: str, i: int) -> bool:
 def _find_words(q: str, words, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """Non-overlapping occurrences of ``words`` in ``q`` (longest first; Latin words whole)."""
     found = []
-    for word in sorted(set(words), key=len, reverse=True):
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):  # not set order: answers must not depend on the hash seed
         start = 0
         while True:
             i = q.find(word, start)
@@ -263,7 +367,7 @@ def link_entities(q: str, graph: GraphNames, cues: Cues) -> list[Mention]:
             key = compact(q[i:j])
             if len(key) < 2 or key in stop:
                 continue
-            ids = index.by_compact.get(key)
+            ids = index.by_compact.get(key) or graph.unprefixed.get(key)
             if ids:
                 candidates.append((i, j, ids))
                 break
@@ -350,11 +454,13 @@ class Reading:
     hops: tuple[Hop, ...]  # one or two
     asked: str | None  # the type asked for, if any
     mid: str | None = None  # type of the middle node of a two-hop question
-    narrow: tuple[str, ...] = ()  # answers' names must contain one of these ("哪所大学")
+    narrow: tuple[Narrow, ...] = ()  # the [[narrow]] blocks the question's words call up ("哪所大学")
     others: bool = False  # the named thing itself is not an answer ("其他机构")
+    qualifier: str | None = None  # "哪种信息抽取技术": answers' names must contain 信息抽取
+    every: bool = False  # "同时提到 A 和 B", "both": answers must hold for every named thing, not any
 
     def describe(self) -> str:
-        names = " + ".join(a.label for a in self.anchors)
+        names = (" & " if self.every else " + ").join(a.label for a in self.anchors)
         parts = []
         for hop in self.hops:
             parts.append(f"? {hop.relation} {{known}}" if hop.known_is == "object" else f"{{known}} {hop.relation} ?")
@@ -397,20 +503,25 @@ def _roles(graph, relation, known_type, asked, cue=None, anchor=None, qwords=())
         typed = [end for end in roles if asked in _answer_types(graph, relation, end)]
         roles = typed or roles
     if len(roles) == 2 and cue is not None and anchor is not None:
-        start, end, left = cue
-        entity_left = anchor.span.end <= start
-        side = left if entity_left else _other(left)
-        near = sorted(qwords, key=lambda w: min(abs(w[1] - start), abs(w[0] - end)))
-        if near:
-            q_start, q_end = near[0]
-            q_left = q_end <= start
-            if q_left == entity_left:
-                entity_gap = start - anchor.span.end if entity_left else anchor.span.start - end
-                q_gap = start - q_end if q_left else q_start - end
-                if q_gap < entity_gap:
-                    side = _other(side)
-        roles = [side]
+        roles = [_side(cue, anchor, qwords)]
     return roles
+
+
+def _side(cue, anchor, qwords) -> str:
+    """The end of the cue's relation that word order gives the named thing (see :func:`_roles`)."""
+    start, end, left = cue
+    entity_left = anchor.span.end <= start
+    side = left if entity_left else _other(left)
+    near = sorted(qwords, key=lambda w: min(abs(w[1] - start), abs(w[0] - end)))
+    if near:
+        q_start, q_end = near[0]
+        q_left = q_end <= start
+        if q_left == entity_left:
+            entity_gap = start - anchor.span.end if entity_left else anchor.span.start - end
+            q_gap = start - q_end if q_left else q_start - end
+            if q_gap < entity_gap:
+                side = _other(side)
+    return side
 
 
 def read(question: str, graph: GraphNames, cues: Cues) -> Reading:
@@ -419,12 +530,31 @@ def read(question: str, graph: GraphNames, cues: Cues) -> Reading:
 
     reading = _read(question, graph, cues)
     q = normalize(question)
-    narrow: list[str] = []
-    for words, contains in cues.narrow:
-        if _find_words(q, words, [(a.span.start, a.span.end) for a in reading.anchors]):
-            narrow += contains
+    spans = [(a.span.start, a.span.end) for a in reading.anchors]
+    narrow = tuple(b for b in cues.narrow if _find_words(q, b.words, list(spans)) and not _find_words(q, b.unless, list(spans)))
     others = bool(_find_words(q, cues.others, []))
-    return dataclasses.replace(reading, narrow=tuple(narrow), others=others)
+    every = bool(_find_words(q, cues.every, list(spans)))
+    return dataclasses.replace(reading, narrow=narrow, others=others, every=every, qualifier=_qualifier(q, cues, spans))
+
+
+def _qualifier(q: str, cues: Cues, anchors) -> str | None:
+    """The Chinese words between a question word and the type word it asks for ("哪种信息抽取技术"
+    → 信息抽取), when they are not a generic word; None otherwise. Latin qualifiers are left alone:
+    the graph's names are mostly Chinese or proper names, so an English description rarely
+    appears in them."""
+    ends = [j for _, j, _ in _find_words(q, cues.question_words, list(anchors))]
+    for i, _, _ in _find_words(q, [w for w, _ in cues.asks], list(anchors)):
+        for j in ends:
+            text = q[j:i].strip()
+            for w in sorted(cues.measure_words, key=len, reverse=True):
+                if text.startswith(w):
+                    text = text[len(w):].strip()
+                    break
+            if 0 < i - j <= 10 and text and re.fullmatch(r"[\u4e00-\u9fff]{2,}", text) and text not in cues.not_qualifiers \
+                    and compact(text) not in cues.not_entities and "的" not in text \
+                    and not any(w in text for w in (*(w for w, _ in cues.asks), *(w for w, _, _ in cues.cues))):
+                return text  # not "哪家公司的模型": a type word or a cue in it is not a qualifier
+    return None
 
 
 def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
@@ -433,13 +563,26 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         raise Declined("the question is empty")
     named = link_entities(q, graph, cues)
     blocked = [(n.span.start, n.span.end) for n in named]
+    unasked = [w for _, _, w in _find_words(q, cues.unanswerable, list(blocked))]
+    masked = "".join(" " if any(a <= i < b for a, b in blocked) else ch for i, ch in enumerate(q))  # names are not read
+    unasked += [m.group(0).strip() for p in cues.unanswerable_patterns for m in [p.search(masked)] if m]
+    if unasked:
+        said = ", ".join(dict.fromkeys(unasked))
+        raise Declined(f"it asks '{said}': the graph records no dates, counts, reasons or yes-or-no answers, only who made, "
+                       f"wrote, uses, is based on, is part of or is affiliated with what, and which articles mention what")
+    # "陈云霁团队属于…", "Bill Dally's team belongs to…": a person's team is part of what the person is affiliated with
+    titles = "|".join(map(re.escape, cues.titles))
+    team_word = re.compile(rf"\s*(?:(?:{titles})\s*)?(?:的|'s|’s)?\s*(?:" + "|".join(map(re.escape, cues.team)) + ")") if cues.team else None
+    team = bool(team_word) and any(n.type == "Person" and team_word.match(q, n.span.end) for n in named)
     cue_words = {}
     for word, relation, left in cues.cues:
+        relation = "affiliatedWith" if team and relation == "partOf" else relation
         cue_words.setdefault(word, []).append((relation, left))
+    # question words where they stand, inside a cue too ("是哪家"): word order reads them
+    qwords = [(i, j) for i, j, _ in _find_words(q, cues.question_words, list(blocked))]
     found_cues = []
     for i, j, word in _find_words(q, list(cue_words), blocked):
         found_cues.append((i, j, word, cue_words[word]))
-    qwords = [(i, j) for i, j, _ in _find_words(q, cues.question_words, list(blocked))]
     ask_words = dict(cues.asks)
     asked_found = []
     for i, j, word in _find_words(q, list(ask_words), list(blocked)):
@@ -455,8 +598,12 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
         raise Declined("it names nothing the graph knows (no entity, article id or title)", close[:6])
 
     # a type word right next to a name describes that name ("the model Qwen", "Qwen 模型")
-    def describes(i: int, j: int) -> bool:
+    artifacts = {"Model", "Tool", "Technology"}
+
+    def describes(i: int, j: int, t: str) -> bool:
         for n in named:
+            if t != n.type and not {t, n.type} <= artifacts:
+                continue  # "Hugging Face employees": people of it, not a word for it
             gap_after = q[n.span.end:i]
             gap_before = q[j:n.span.start]
             if n.span.end <= i and re.fullmatch(r"\s*(?:的|'s|’s)?\s*", gap_after):
@@ -465,7 +612,7 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 return True
         return False
 
-    asked_types = [(i, t) for i, j, t in asked_found if not describes(i, j)]
+    asked_types = [(i, t) for i, j, t in asked_found if not describes(i, j, t)]
     # prefer the type word right after a question word (哪些模型, which models)
     after_q = [t for i, t in asked_types if any(0 <= i - (qw_end) <= 1 for qw_end in _qword_ends(q, cues, blocked))]
     asked_list = list(dict.fromkeys(after_q or [t for _, t in asked_types]))
@@ -494,6 +641,7 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
 
     # one hop per cue
     one_hop: list[Reading] = []
+    in_order: list[Reading] = []  # readings whose ends stand the way the cue's words put them
     nearest: dict[str, tuple] = {}  # relation → the cue naming it nearest to a named thing
     for c in found_cues:
         distance = min(min(abs(c[0] - n.span.end), abs(n.span.start - c[1])) for n in anchors_all)
@@ -523,7 +671,11 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 use_asked = asked if asked in answer_types else None
                 if asked and use_asked is None and len(asked_options) > 1:
                     continue
+                if asked and use_asked is None and not ({asked} | set(answer_types)) <= artifacts:
+                    continue  # "哪些项目" asks for things, not the organizations partOf gives (框架 for a technique is fine)
                 one_hop.append(Reading(tuple(ns), (Hop(relation, role),), use_asked))
+                if all(_side(cue, n, qwords) == role for n in ns):
+                    in_order.append(one_hop[-1])
     if asked_list and any(r.asked for r in one_hop):  # readings that fit the type asked for win
         one_hop = [r for r in one_hop if r.asked]
     # two hops: two cues (or a cue and a relation implied by two type words) chained through a middle node
@@ -531,10 +683,13 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
     chains = []
     for a in found_cues:
         for b in found_cues:
-            if a is b:
-                continue
+            if a is b or any(w in a[2] for w in cues.question_words):
+                continue  # a cue holding a question word ("是哪家", "在哪里工作") asks: it is not the anchor's hop
             lo, hi = sorted((a, b))[0][1], sorted((a, b))[1][0]
             gap = q[lo:hi]
+            first = min(a, b)
+            if _only_asking(gap.strip(), cues) or (any(w in first[2] for w in cues.question_words) and _only_asking(gap.strip(), cues, qword=False)):
+                continue  # "基于什么开发的", "是哪家公司旗下的": one slot asked by both words, not two hops
             if {r for r, _ in a[3]} & {r for r, _ in b[3]} and (
                     any(w in c[2] for c in (a, b) for w in cues.question_words) or not (
                     any(w in gap for w, _ in cues.asks) or any(w in gap for w in cues.question_words)
@@ -570,17 +725,24 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                                     continue
                                 if asked_list and not asks and any(t not in (mid_t, n.type) for t in asked_list):
                                     continue
-                                two_hop.append(Reading((n,), (Hop(rel1, role1), Hop(rel2, role2)), asks[0] if asks else None, mid_t))
+                                reading = Reading((n,), (Hop(rel1, role1), Hop(rel2, role2)), asks[0] if asks else None, mid_t)
+                                two_hop.append(reading)
+                                if cue2 is not None:  # the middle node stands where the first cue is
+                                    start2, _, left2 = cue2
+                                    if role2 == (left2 if cue1[1] <= start2 else _other(left2)):
+                                        in_order.append(reading)
     if two_hop:
         # keep chains whose middle type is named by a word of the question, when any is
         named_mid = [r for r in two_hop if r.mid in asked_list]
         pool = named_mid or two_hop
-        shapes = {(r.anchors, r.hops, r.asked) for r in pool}
-        if len(shapes) == 1:
-            return pool[0]
-        collapsed = {(r.anchors, r.hops) for r in pool}
-        if len(collapsed) == 1:
-            return Reading(pool[0].anchors, pool[0].hops, pool[0].asked)
+        ordered = [r for r in pool if r in in_order]
+        for candidates in (pool, ordered):  # where the types leave two chains, word order decides
+            shapes = {(r.anchors, r.hops, r.asked) for r in candidates}
+            if len(shapes) == 1:
+                return candidates[0]
+            collapsed = {(r.anchors, r.hops) for r in candidates}
+            if len(collapsed) == 1:
+                return Reading(candidates[0].anchors, candidates[0].hops, candidates[0].asked)
     if not one_hop and not found_cues:
         for asked in asked_list:
             for n in anchors_all:
@@ -591,6 +753,12 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                 if len(roles) == 1:
                     one_hop.append(Reading((n,), (Hop(relation, roles[0]),), asked if asked in _answer_types(graph, relation, roles[0]) else None))
     distinct = list(dict.fromkeys((r.anchors, r.hops, r.asked) for r in one_hop))
+    ordered = [r for r in one_hop if r in in_order]
+    if len(distinct) > 1 and ordered and len({r.hops for r in ordered}) == 1:
+        # "卢向东是哪家公司的 CEO": types put 卢向东 where 哪家公司的 (developedBy) wants the product; the reading
+        # whose ends stand as its words put them (affiliatedWith, by CEO) wins
+        one_hop = ordered
+        distinct = list(dict.fromkeys((r.anchors, r.hops, r.asked) for r in one_hop))
     if len(distinct) == 1:
         return one_hop[0]
     if len(distinct) > 1:
@@ -607,6 +775,17 @@ def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
                        f"{'it' if len(named) == 1 else 'them'}{' and the type asked for' if asked_list else ''}")
     known = "; ".join(f"{r}: {'/'.join(cues.relation_words(r, 4))}" for r in RELATIONS)
     raise Declined(f"it names {labels}, but no relation word I know ({known})")
+
+
+def _only_asking(text: str, cues: Cues, qword: bool = True) -> bool:
+    """True for a question word, alone or with a type word ("什么", "哪家公司", "which model"); with
+    ``qword=False``, for a type word alone or nothing ("公司")."""
+    if qword:
+        word = next((w for w in sorted(cues.question_words, key=len, reverse=True) if text.startswith(w)), None)
+        if word is None:
+            return False
+        text = text[len(word):].strip()
+    return not text or any(text == w for w, _ in cues.asks)
 
 
 def _qword_ends(q: str, cues: Cues, blocked) -> list[int]:
@@ -741,7 +920,9 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: 
     def pred(relation: str):
         return ox.NamedNode(AIKG + relation)
 
+    per_anchor: list[set[str]] = []  # the answers' IRIs found from each named thing
     for anchor in reading.anchors:
+        per_anchor.append(set())
         for node in anchor.ids:
             iri = node if anchor.type == ARTICLE else ENT + node
             bind = {"anchor": ox.NamedNode(iri), "p1": pred(reading.hops[0].relation)}
@@ -757,12 +938,46 @@ def ask(question: str, graph_dir: Path | str | None = None, *, store=None, key: 
                     bindings[name].append(term.value)
             for row in query_store(store, sparql, bind, prefixes=PREFIXES):
                 _collect(answers, row, graph, len(reading.hops) == 2)
-    items = sorted(answers.values(), key=lambda a: (a.label.casefold(), a.id))
-    if reading.narrow:
-        items = [a for a in items if any(w in normalize(n) for n in (a.label, *a.aliases) for w in reading.narrow)]
+                per_anchor[-1].add(_value(row, "answer"))
+    if reading.every and len(per_anchor) > 1:  # "同时提到 KAG 和 GraphRAG": answers of each named thing
+        answers = {iri: item for iri, item in answers.items() if all(iri in found for found in per_anchor)}
+    found = sorted(answers.values(), key=lambda a: (a.label.casefold(), a.id))
+    items = _narrowed(found, reading)
     for item in items:
         item.evidence.sort(key=lambda e: (e.hop, e.via or "", e.article or "", e.start or 0))
-    return Answer(question, items, reading.describe(), sparql, bindings, seconds=time.perf_counter() - started)
+    declined = None
+    if found and not items:  # say what the graph has, rather than "nothing"
+        wanted = [f"a name or evidence containing {reading.qualifier!r}"] if reading.qualifier else []
+        wanted += [f"the '{b.words[0]}' asked for" for b in reading.narrow if b.label_contains or b.label_excludes]
+        wanted += [f"an evidence sentence saying '{b.evidence_requires[0]}'" for b in reading.narrow if b.evidence_requires]
+        declined = (f"the graph answers {reading.describe()} with {', '.join(a.label for a in found[:6])}"
+                    f"{' …' if len(found) > 6 else ''}, but none of them fits {' and '.join(wanted) or 'the question'}")
+    return Answer(question, items, reading.describe(), sparql, bindings, declined=declined, seconds=time.perf_counter() - started)
+
+
+def _said(items: list[AnswerItem], words) -> list[AnswerItem]:
+    """The answers with an evidence sentence containing one of ``words``."""
+    return [a for a in items if any(w in normalize(e.sentence or "") for e in a.evidence for w in words)]
+
+
+def _narrowed(items: list[AnswerItem], reading: Reading) -> list[AnswerItem]:
+    """The answers that fit the question's narrowing words (the [[narrow]] blocks, the qualifier)."""
+    def names(a: AnswerItem) -> list[str]:
+        return [normalize(n) for n in (a.label, *a.aliases)]
+
+    for block in reading.narrow:
+        if block.label_contains:
+            items = [a for a in items if any(w in n for n in names(a) for w in block.label_contains)]
+        if block.label_excludes:
+            items = [a for a in items if not any(w in n for n in names(a) for w in block.label_excludes)]
+        if block.evidence_contains:  # a preference: only when some evidence says it in those words
+            items = _said(items, block.evidence_contains) or items
+        if block.evidence_requires:
+            items = _said(items, block.evidence_requires)
+    if reading.qualifier:  # "什么推理技术": named so (…推理…), or said of it where it is stated (o1's 思维链 "…推理…")
+        said = _said(items, (reading.qualifier,))
+        items = [a for a in items if a in said or any(reading.qualifier in n for n in names(a))]
+    return items
 
 
 _stores: dict[str, object] = {}

@@ -328,13 +328,13 @@ def run_shell(group, graph: Path | None) -> None:
             except AikgError as err:
                 print(f"error: {err}", file=sys.stderr)
                 return False
-            if answer.declined:
+            if answer.declined and not answer.reading:  # not read as a question either
                 word = line.split()[0] if line.split() else line
                 close = [c for c in commands if c.startswith(word)] or sorted(commands)
                 print(f"unknown command {word!r}; commands: {', '.join(close)}, help, quit; as a question: {decline_line(answer)}",
                       file=sys.stderr)
             elif not answer.answers:
-                print(f"no answer: the graph states nothing for {answer.reading}", file=sys.stderr)
+                print(f"no answer: {answer.declined or f'the graph states nothing for {answer.reading}'}", file=sys.stderr)
             else:
                 render_answer(answer)
             sys.stdout.flush()

@@ -238,6 +238,27 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
     return result
 
 
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """Write a cache entry through a temporary file renamed into place, so a concurrent reader
+    never sees half of it; False (nothing written) when the cache cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return False
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
 # --- the extraction cache: one pickled DocumentResult per (document, extractor) -----------------
 
 
@@ -314,21 +335,7 @@ class ExtractionCache:
         """Keep ``result``; a cache that cannot be written (read-only, full, not a folder) is skipped."""
         import pickle
 
-        path = self.folder / f"{self.key(doc, articles)}.pickle"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_cache_file(self.folder / f"{self.key(doc, articles)}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune(self, max_age: float = 7 * 86400.0) -> None:
         """Drop the results of other extractor versions not used for a week."""

@@ -127,6 +127,35 @@ def open_store(graph_dir: Path | str):
         raise AikgError(f"cannot open the graph store in {location}: {err}") from None
 
 
+# A graph.ttl up to this size is queried from an in-memory store parsed on each run
+# instead: loading ~1 MiB of Turtle takes ~25 ms, about what opening RocksDB takes,
+# and Oxigraph's in-memory store answers the named queries 3-7x faster (joins and
+# ORDER BY decode terms without RocksDB lookups).
+MEMORY_MAX_BYTES = 4 << 20
+_memory: dict[tuple, object] = {}
+
+
+def memory_store(graph_dir: Path | str):
+    """An in-memory ``pyoxigraph.Store`` of graph.ttl + the ontology (the persisted store's
+    content); kept per process while the files are unchanged. Callers only query it."""
+    import pyoxigraph as ox
+
+    graph_path = graph_file(graph_dir)
+    sources = (graph_path, paths.ONTOLOGY)
+    key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in sources)
+    store = _memory.get(key)
+    if store is None:
+        store = ox.Store()
+        try:
+            for source in sources:
+                store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        except SyntaxError as err:
+            raise AikgError(f"{graph_path}: not valid Turtle ({err})") from None
+        _memory.clear()
+        _memory[key] = store
+    return store
+
+
 def _touch(folder: Path) -> None:
     try:
         os.utime(folder / _MARKER)
@@ -181,9 +210,10 @@ def query_store(store, sparql: str, bind: dict | None = None, *, prefixes: dict[
 
 
 def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, timeout: float | None):
-    """``aikg.query.run`` on the persisted store: a QueryResult, or None to fall back to rdflib.
+    """``aikg.query.run`` on Oxigraph: a QueryResult, or None to fall back to rdflib.
 
-    Same checks as the rdflib path (read-only, no SERVICE, no FROM, bound variables
+    A graph.ttl of at most MEMORY_MAX_BYTES is loaded into memory; a larger one is queried
+    on its persisted store. Same checks as the rdflib path (read-only, no SERVICE, no FROM, bound variables
     must occur in the query), same binding rules, aikg's prefixes predeclared; terms
     in the result are pyoxigraph terms (aikg.query's formatters read both kinds).
     None when pyoxigraph is missing, ``AIKG_QUERY_ENGINE=rdflib`` is set, or the
@@ -212,7 +242,8 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
         raise AikgError("FROM / FROM NAMED are not allowed: a query runs on the graph given with --graph")
     terms = bound_terms(variables, bind)
     try:
-        store = open_store(graph_dir)
+        small = graph_file(graph_dir).stat().st_size <= MEMORY_MAX_BYTES
+        store = memory_store(graph_dir) if small else open_store(graph_dir)
     except OSError:
         return None
     box: dict = {}

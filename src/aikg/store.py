@@ -249,8 +249,12 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
     box: dict = {}
 
     def work() -> None:
+        from aikg.comention import answer
+
         try:
-            box["result"] = answer_result(query_store(store, sparql, terms, prefixes=PREFIXES), limit)
+            box["result"] = answer(store, sparql, terms or {}, limit) or answer_result(
+                query_store(store, sparql, terms, prefixes=PREFIXES), limit
+            )
         except AikgError as err:
             box["error"] = err
         except Exception as err:  # noqa: BLE001 - reported to the caller below

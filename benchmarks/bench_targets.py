@@ -2,6 +2,7 @@
 
     python benchmarks/bench_targets.py                       # this checkout
     python benchmarks/bench_targets.py --before /tmp/old     # also an older checkout, side by side
+    python benchmarks/bench_targets.py --after /tmp/new      # measure a snapshot instead of this checkout
 
 * build: `aikg build --no-cache` of the bundled report / the floor, a bare
   ``spacy.blank("zh")`` with the jieba segmenter over the same text (process start
@@ -161,8 +162,8 @@ def report(trees: list[Tree], medians: dict[str, dict[str, float]], runs: int) -
     return head + "\n" + detail
 
 
-def main(before: Path | None = None, runs: int = 3) -> str:
-    trees = [Tree("after", REPO)] + ([Tree("before", before)] if before else [])
+def main(before: Path | None = None, runs: int = 3, after: Path | None = None) -> str:
+    trees = [Tree("after", after or REPO)] + ([Tree("before", before)] if before else [])
     start = loadavg()
     text = report(trees, measure(trees, runs), runs)
     return f"(load average at start: {start})\n\n" + text
@@ -171,5 +172,6 @@ def main(before: Path | None = None, runs: int = 3) -> str:
 if __name__ == "__main__":
     args = sys.argv[1:]
     before = Path(args[args.index("--before") + 1]) if "--before" in args else None
+    after = Path(args[args.index("--after") + 1]) if "--after" in args else None
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 3
-    print(main(before, runs))
+    print(main(before, runs, after))

@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py            # everything
     python benchmarks/run_all.py --quick    # 1x/10x scaling, 200k synthetic triples
-    python benchmarks/run_all.py --targets [--before DIR]   # only issue #11's ratios (bench_targets.py)
+    python benchmarks/run_all.py --targets [--before DIR] [--after DIR]   # only issue #11's ratios
 
 The first table is issue #11's targets, each figure as a ratio to its floor or yardstick;
 ``--before DIR`` (an older checkout, e.g. ``git archive <commit> | tar -x -C DIR``) adds
@@ -31,10 +31,11 @@ from common import cores  # noqa: E402
 def main() -> None:
     quick = "--quick" in sys.argv
     before = Path(sys.argv[sys.argv.index("--before") + 1]) if "--before" in sys.argv else None
+    after = Path(sys.argv[sys.argv.index("--after") + 1]) if "--after" in sys.argv else None
     started = time.perf_counter()
     print(f"machine: {platform.machine()}, {cores()} cores, Python {platform.python_version()}\n")
     print("running targets...", file=sys.stderr)
-    print(bench_targets.main(before), flush=True)
+    print(bench_targets.main(before, after=after), flush=True)
     if "--targets" in sys.argv:
         return
     for name, run in (

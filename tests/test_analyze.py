@@ -213,3 +213,57 @@ def test_missing_or_broken_graph_is_a_user_error(tmp_path):
     (tmp_path / "graph.ttl").write_text("this is not turtle <<<", encoding="utf-8")
     with pytest.raises(AikgError, match="not valid Turtle"):
         analyze.load(tmp_path)
+
+
+# --- the analytics cache and the networkx-free paths --------------------------------------------
+
+
+def test_adjacency_and_paths_match_networkx_on_the_real_graph(kg):
+    """explore neighbors/path run without networkx: same neighbours, same order, same paths."""
+    import random
+
+    import networkx as nx
+
+    graph = kg.simple_graph
+    assert {n: list(graph.adj[n]) for n in graph} == {n: list(adj) for n, adj in kg.adjacency.items()}
+    nodes = sorted(graph)
+    pairs = random.Random(7).sample([(a, b) for a in nodes[::3] for b in nodes[1::3]], 3000)
+    connected = 0
+    for a, b in pairs:
+        try:
+            expected = nx.shortest_path(graph, a, b)
+        except nx.NetworkXNoPath:
+            expected = None
+        assert analyze._bidirectional_path(kg.adjacency, a, b) == expected, (a, b)
+        connected += expected is not None
+    assert connected > 100
+
+
+def test_analytics_are_computed_once_per_graph_and_kept_as_json(built_graph, tmp_path, cache_dir):
+    import json
+    import shutil
+
+    fresh = analyze.load(built_graph)
+    expected = (fresh.degree, fresh.pagerank, analyze.communities(fresh), analyze.communities(fresh, cooccurrence=True))
+    files = list((cache_dir / "aikg" / "analytics").glob("*.json"))
+    assert len(files) == 1 and not list(cache_dir.rglob("*.pickle"))
+    stored = json.loads(files[0].read_text(encoding="utf-8"))
+    assert stored["graph"] == fresh.digest and set(stored["values"]) >= {"degree", "pagerank"}
+    # a later process reads them back unchanged (no networkx computation needed)
+    again = analyze.load(built_graph)
+    assert "pagerank" in analyze._read_analytics(again)
+    assert (again.degree, again.pagerank, analyze.communities(again), analyze.communities(again, cooccurrence=True)) == expected
+    # a changed graph gets its own entry: its facts, not the cached ones
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    text = (built_graph / "graph.ttl").read_text(encoding="utf-8")
+    statement = text.index("\nstmt:")
+    (changed / "graph.ttl").write_text(text[:statement] + text[text.index("\n\n", statement + 1):], encoding="utf-8")
+    other = analyze.load(changed)
+    assert other.digest != fresh.digest and analyze._read_analytics(other) == {}
+    assert other.degree == {node: other.simple_graph.degree(node) for node in other.simple_graph}
+    assert len(list((cache_dir / "aikg" / "analytics").glob("*.json"))) == 2
+    # a corrupt file is recomputed, not trusted
+    files[0].write_text("{not json", encoding="utf-8")
+    assert analyze.load(built_graph).pagerank == expected[1]
+    shutil.rmtree(changed)

@@ -165,3 +165,24 @@ def test_bind_values_reaches_nested_groups_but_not_values_data_or_subqueries():
     # top group, both UNION branches, OPTIONAL, NOT EXISTS, the subquery's WHERE: 6; not VALUES data, MINUS, wrapper
     assert bound.count('VALUES (?v) { ("a") }') == 6
     assert "VALUES ?k { 1 2 }" in bound and "MINUS { ?s ?p ?z }" in bound and "{ SELECT ?s" in bound
+
+
+def test_small_graphs_are_queried_in_memory_with_the_persisted_stores_answers(built_graph: Path, cache_dir: Path):
+    """`aikg query` on the bundled report runs on an in-memory store (no store is built in the
+    cache); every named query, unbound and with its example bindings, gives the persisted store's rows."""
+    import re
+
+    from aikg.query import run
+    from aikg.sparql import PREFIXES
+    from aikg.store import MEMORY_MAX_BYTES, memory_store, query_store
+
+    assert (built_graph / "graph.ttl").stat().st_size <= MEMORY_MAX_BYTES
+    result = run(built_graph, (paths.QUERIES_DIR / "article-authors.rq").read_text(encoding="utf-8"))
+    assert result.rows and not (cache_root() / "stores").exists()
+    persisted, in_memory = open_store(built_graph), memory_store(built_graph)
+    assert len(in_memory) == len(persisted)
+    for path in sorted(paths.QUERIES_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        for bind in [{}] + [{n: v} for n, v in re.findall(r"^#\s*bind:\s*\?(\w+).*?e\.g\.\s*(.+?)\s*$", text, re.M)]:
+            rows = [list(query_store(store, text, bind, prefixes=PREFIXES)) for store in (persisted, in_memory)]
+            assert [[str(t) for t in row] for row in rows[0]] == [[str(t) for t in row] for row in rows[1]], (path.name, bind)

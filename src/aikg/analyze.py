@@ -4,8 +4,12 @@
 with pyoxigraph's Turtle parser (about 30x faster than rdflib's: a 20k-triple
 graph loads and projects in a few hundredths of a second) into a
 :class:`KnowledgeGraph`: entities, articles and facts with their provenance.
-Nothing is cached on disk, so a build folder stays byte-identical to a fresh
-``aikg build``.
+Measures that cost a networkx/scipy import and a computation (degree,
+PageRank, betweenness, communities) are kept as JSON in the user's cache dir
+(``aikg.store.cache_root()/analytics``), keyed by the sha256 of graph.ttl and of
+this module, and reused by later processes; a changed graph gets a new key.
+Nothing is written beside the graph, so a build folder stays byte-identical to a
+fresh ``aikg build``.
 
 The projection (:attr:`KnowledgeGraph.facts_graph`) is a ``networkx.MultiDiGraph``:
 
@@ -30,13 +34,17 @@ and id.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # imported where used: a cached `aikg explore top` never needs it (~0.35 s)
+    import networkx as nx
 
 from aikg import paths
 from aikg.errors import AikgError
@@ -60,6 +68,8 @@ ARTICLE = "Article"
 ARTICLE_PREFIX = "art:"
 SEED = 42  # Louvain, sampled betweenness and layouts
 BETWEENNESS_EXACT_MAX = 1000  # above this many nodes, betweenness samples this many sources
+ANALYTICS_FORMAT = "1"  # bump when what the analytics cache holds changes
+KEEP_ANALYTICS = 16  # analytics files kept in the cache (least recently written go first)
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,7 @@ class KnowledgeGraph:
     articles: dict[str, ArticleNode]
     facts: list[Fact]
     _cache: dict = field(default_factory=dict, repr=False)
+    digest: str = ""  # sha256 of graph.ttl's bytes: the key of its persisted analytics
 
     # -- naming -------------------------------------------------------------------------------
     def is_article(self, node: str) -> bool:
@@ -145,6 +156,8 @@ class KnowledgeGraph:
     @cached_property
     def simple_graph(self) -> nx.Graph:
         """Undirected fact graph, parallel facts collapsed; ``weight`` = number of statements."""
+        import networkx as nx
+
         graph = nx.Graph()
         graph.add_nodes_from(self.facts_graph.nodes(data=True))
         weights: dict[tuple[str, str], int] = defaultdict(int)
@@ -163,6 +176,8 @@ class KnowledgeGraph:
         """Entities as nodes; an edge between two entities mentioned by the same article,
         ``weight`` = number of shared articles, ``articles`` = their keys (sorted)."""
         if "cooccurrence" not in self._cache:
+            import networkx as nx
+
             shared: dict[tuple[str, str], list[str]] = defaultdict(list)
             for key in sorted(self.articles):
                 members = sorted(self.articles[key].mentions)
@@ -179,14 +194,56 @@ class KnowledgeGraph:
 
     # -- measures -----------------------------------------------------------------------------
     @cached_property
+    def adjacency(self) -> dict[str, dict[str, None]]:
+        """:attr:`simple_graph`'s adjacency without networkx: the same nodes and neighbours,
+        inserted in the same order (so a breadth-first search visits them as networkx does)."""
+        adjacency: dict[str, dict[str, None]] = {eid: {} for eid in self.entities}
+        adjacency.update((a.node, {}) for a in self.articles.values())
+        pairs = set()
+        for fact in self.facts:
+            adjacency.setdefault(fact.subject, {})
+            adjacency.setdefault(fact.object, {})
+            if fact.subject != fact.object:
+                pairs.add(tuple(sorted((fact.subject, fact.object))))
+        for u, v in sorted(pairs):
+            adjacency[u][v] = None
+            adjacency[v][u] = None
+        return adjacency
+
+    @cached_property
+    def fact_index(self) -> dict[tuple[str, str], dict[str, Fact]]:
+        """(subject, object) → {edge key: fact}, the edges of :attr:`facts_graph` without networkx
+        (a later fact with the same key replaces an earlier one, as in the MultiDiGraph)."""
+        index: dict[tuple[str, str], dict[str, Fact]] = defaultdict(dict)
+        for i, fact in enumerate(self.facts):
+            index[(fact.subject, fact.object)][fact.statement or f"triple-{i}"] = fact
+        return dict(index)
+
+    def persisted(self, name: str, compute):
+        """``compute()``'s JSON value, read from this graph's analytics file when it is there
+        (see the module docstring), else computed and added to it."""
+        stored = self._cache.get("persisted")
+        if stored is None:
+            stored = self._cache["persisted"] = _read_analytics(self)
+        if name not in stored:
+            stored[name] = compute()
+            _write_analytics(self, stored)
+        return stored[name]
+
+    @cached_property
     def degree(self) -> dict[str, int]:
         """Number of distinct nodes each node shares a fact with (articles count for authorOf)."""
-        return {node: self.simple_graph.degree(node) for node in self.simple_graph}
+        return self.persisted("degree", lambda: {node: self.simple_graph.degree(node) for node in self.simple_graph})
 
     @cached_property
     def pagerank(self) -> dict[str, float]:
         """PageRank over the directed fact graph (facts point at developers, bases, techniques,
         employers, parents, articles); parallel statements add weight."""
+        return self.persisted("pagerank", self._pagerank)
+
+    def _pagerank(self) -> dict[str, float]:
+        import networkx as nx
+
         directed = nx.DiGraph()
         directed.add_nodes_from(self.facts_graph.nodes)
         weights: dict[tuple[str, str], int] = defaultdict(int)
@@ -203,10 +260,62 @@ class KnowledgeGraph:
     def betweenness(self) -> dict[str, float]:
         """Betweenness centrality on the undirected fact graph (sampled with a fixed seed
         above BETWEENNESS_EXACT_MAX nodes)."""
+        return self.persisted("betweenness", self._betweenness)
+
+    def _betweenness(self) -> dict[str, float]:
+        import networkx as nx
+
         graph = self.simple_graph
         k = None if graph.number_of_nodes() <= BETWEENNESS_EXACT_MAX else BETWEENNESS_EXACT_MAX
         values = nx.betweenness_centrality(graph, k=k, seed=SEED, normalized=True)
         return {node: round(value, 10) for node, value in values.items()}
+
+
+# -- the analytics cache -------------------------------------------------------------------------
+
+
+def _analytics_path(kg: KnowledgeGraph) -> Path | None:
+    """The JSON file of ``kg``'s analytics: keyed by its graph, this module's code and networkx's version."""
+    if not kg.digest:
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    from aikg.store import cache_root
+
+    digest = hashlib.sha256(f"aikg-analytics {ANALYTICS_FORMAT}\0{kg.digest}\0".encode())
+    digest.update(Path(__file__).read_bytes())
+    try:
+        digest.update(version("networkx").encode())
+    except PackageNotFoundError:
+        pass
+    return cache_root() / "analytics" / f"{digest.hexdigest()}.json"
+
+
+def _read_analytics(kg: KnowledgeGraph) -> dict:
+    path = _analytics_path(kg)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):  # missing, or half-written by a crashed process: compute again
+        return {}
+    return stored.get("values", {}) if isinstance(stored, dict) and stored.get("graph") == kg.digest else {}
+
+
+def _write_analytics(kg: KnowledgeGraph, values: dict) -> None:
+    """Write the file atomically; an unwritable cache is skipped; the oldest files beyond KEEP_ANALYTICS go."""
+    from aikg.store import write_cache_file
+
+    path = _analytics_path(kg)
+    document = {"format": ANALYTICS_FORMAT, "graph": kg.digest, "values": values}
+    if path is None or not write_cache_file(path, json.dumps(document, ensure_ascii=False, sort_keys=True).encode()):
+        return
+    def written(other: Path) -> float:
+        try:
+            return other.stat().st_mtime
+        except OSError:  # removed meanwhile by another process
+            return 0.0
+
+    for old in sorted(path.parent.glob("*.json"), key=written)[:-KEEP_ANALYTICS]:
+        old.unlink(missing_ok=True)
 
 
 # -- loading ------------------------------------------------------------------------------------
@@ -252,23 +361,23 @@ def load(graph_dir: Path | str | None = None) -> KnowledgeGraph:
         AIKG_NS + "evidence", AIKG_NS + "rule",
     }
     try:
-        with open(path, "rb") as handle:
-            for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE):
-                s, p, o = triple.subject, triple.predicate.value, triple.object
-                if not isinstance(s, ox.NamedNode):
-                    continue
-                subject = s.value
-                if p == RDF_TYPE:
-                    if o.value == RDF_STATEMENT:
-                        statements.add(subject)
-                    elif o.value in class_names and subject not in types:
-                        types[subject] = class_names[o.value]
-                elif p == AIKG_NS + "mentions":
-                    mentions[subject].add(o.value)
-                elif p in fact_predicates:
-                    triples.add((subject, fact_predicates[p], o.value))
-                elif p in wanted:
-                    props[subject][p].append(o.value)
+        data = path.read_bytes()
+        for triple in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            s, p, o = triple.subject, triple.predicate.value, triple.object
+            if not isinstance(s, ox.NamedNode):
+                continue
+            subject = s.value
+            if p == RDF_TYPE:
+                if o.value == RDF_STATEMENT:
+                    statements.add(subject)
+                elif o.value in class_names and subject not in types:
+                    types[subject] = class_names[o.value]
+            elif p == AIKG_NS + "mentions":
+                mentions[subject].add(o.value)
+            elif p in fact_predicates:
+                triples.add((subject, fact_predicates[p], o.value))
+            elif p in wanted:
+                props[subject][p].append(o.value)
     except (SyntaxError, ValueError) as err:
         raise AikgError(f"{path}: not valid Turtle ({err})") from None
     except OSError as err:
@@ -352,13 +461,15 @@ def load(graph_dir: Path | str | None = None) -> KnowledgeGraph:
             authors=tuple(sorted(authors[key], key=lambda e: (entities[e].label, e) if e in entities else ("", e))),
             mentions=tuple(sorted(_local(t, ENT_NS) for t in mentions.get(iri, ()) if types.get(t) in ENTITY_TYPES)),
         )
-    return KnowledgeGraph(source=path, entities=entities, articles=articles, facts=facts)
+    return KnowledgeGraph(source=path, entities=entities, articles=articles, facts=facts, digest=hashlib.sha256(data).hexdigest())
 
 
 def to_networkx(kg: KnowledgeGraph, *, cooccurrence: bool = False) -> nx.MultiDiGraph:
     """The projection: entity and article nodes, one edge per fact statement; with
     ``cooccurrence`` also one ``kind="cooccurrence"`` edge per pair of entities mentioned
     by a common article (``weight`` = number of shared articles)."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(
         (
@@ -421,8 +532,18 @@ def communities(kg: KnowledgeGraph, *, cooccurrence: bool = False, min_size: int
     entity fact graph; with ``cooccurrence`` the co-occurrence edges join in at weight
     shared-articles / 4 (a stated fact counts more than being mentioned together)."""
     cache_key = ("communities", cooccurrence, min_size, resolution)
-    if cache_key in kg._cache:
-        return kg._cache[cache_key]
+    if cache_key not in kg._cache:
+        groups = kg.persisted(
+            f"communities {cooccurrence} {min_size} {resolution!r}",
+            lambda: [list(c.members) for c in _communities(kg, cooccurrence, min_size, resolution)],
+        )
+        kg._cache[cache_key] = [Community(index=i + 1, members=tuple(members)) for i, members in enumerate(groups)]
+    return kg._cache[cache_key]
+
+
+def _communities(kg: KnowledgeGraph, cooccurrence: bool, min_size: int, resolution: float) -> list[Community]:
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(sorted(kg.entities))
     weights: dict[tuple[str, str], float] = defaultdict(float)
@@ -439,9 +560,7 @@ def communities(kg: KnowledgeGraph, *, cooccurrence: bool = False, min_size: int
         return tuple(sorted(members, key=lambda e: (-pr.get(e, 0.0), -kg.entities[e].mentions, kg.entities[e].label, e)))
 
     ordered = sorted((order(g) for g in groups if len(g) >= min_size), key=lambda m: (-len(m), min(m)))
-    result = [Community(index=i + 1, members=members) for i, members in enumerate(ordered)]
-    kg._cache[cache_key] = result
-    return result
+    return [Community(index=i + 1, members=members) for i, members in enumerate(ordered)]
 
 
 # -- paths and neighbourhoods -------------------------------------------------------------------
@@ -468,16 +587,13 @@ class PathResult:
 
 def facts_between(kg: KnowledgeGraph, u: str, v: str) -> tuple[Fact, ...]:
     """Every fact statement linking u and v, in either direction (stable order)."""
-    graph = kg.facts_graph
     found: list[Fact] = []
     for a, b in ((u, v), (v, u)):
-        if graph.has_edge(a, b):
-            for key, data in sorted(graph[a][b].items()):
-                if data.get("kind") == "fact":
-                    found.append(
-                        Fact(a, data["predicate"], b, data["article"], data["evidence"], data["rule"],
-                             data["start"], data["end"], None if key.startswith("triple-") else key)
-                    )
+        for key, fact in sorted(kg.fact_index.get((a, b), {}).items()):
+            found.append(
+                Fact(a, fact.predicate, b, fact.article, fact.evidence, fact.rule,
+                     fact.start, fact.end, None if key.startswith("triple-") else key)
+            )
     return tuple(found)
 
 
@@ -485,16 +601,16 @@ def shortest_path(kg: KnowledgeGraph, source: str, target: str) -> PathResult:
     """The shortest chain of facts from ``source`` to ``target`` (either direction along each
     fact); when the facts do not connect them, the shortest co-occurrence chain, with a note."""
     for node in (source, target):
-        if node not in kg.facts_graph:
+        if node not in kg.adjacency:
             raise AikgError(f"{node!r} is not a node of the graph")
     if source == target:
         return PathResult((source,), (), "facts")
-    try:
-        nodes = nx.shortest_path(kg.simple_graph, source, target)
+    nodes = _bidirectional_path(kg.adjacency, source, target)
+    if nodes is not None:
         hops = tuple(Hop(u, v, facts=facts_between(kg, u, v)) for u, v in zip(nodes, nodes[1:]))
         return PathResult(tuple(nodes), hops, "facts")
-    except nx.NetworkXNoPath:
-        pass
+    import networkx as nx
+
     co = kg.cooccurrence()
     if source in co and target in co:
         try:
@@ -511,10 +627,61 @@ def shortest_path(kg: KnowledgeGraph, source: str, target: str) -> PathResult:
     raise AikgError(f"no path between {kg.label(source)} and {kg.label(target)}: neither facts nor shared articles connect them")
 
 
+def _bidirectional_path(adjacency: dict[str, dict[str, None]], source: str, target: str) -> list[str] | None:
+    """networkx's ``bidirectional_shortest_path`` on an undirected adjacency (the same
+    search, so the same path among equally short ones); None when there is none."""
+    if source == target:
+        return [source]
+    pred: dict[str, str | None] = {source: None}
+    succ: dict[str, str | None] = {target: None}
+    forward, reverse = [source], [target]
+    meet = None
+    while forward and reverse and meet is None:
+        if len(forward) <= len(reverse):
+            level, forward = forward, []
+            for v in level:
+                for w in adjacency[v]:
+                    if w not in pred:
+                        forward.append(w)
+                        pred[w] = v
+                    if w in succ:
+                        meet = w
+                        break
+                if meet is not None:
+                    break
+        else:
+            level, reverse = reverse, []
+            for v in level:
+                for w in adjacency[v]:
+                    if w not in succ:
+                        succ[w] = v
+                        reverse.append(w)
+                    if w in pred:
+                        meet = w
+                        break
+                if meet is not None:
+                    break
+    if meet is None:
+        return None
+    path = []
+    node: str | None = meet
+    while node is not None:
+        path.append(node)
+        node = pred[node]
+    path.reverse()
+    node = succ[path[-1]]
+    while node is not None:
+        path.append(node)
+        node = succ[node]
+    return path
+
+
 def ego_nodes(kg: KnowledgeGraph, center: str, radius: int = 1) -> dict[str, int]:
     """Nodes within ``radius`` fact hops of ``center`` (either direction) → their distance."""
     if center not in kg.simple_graph:
         raise AikgError(f"{center!r} is not a node of the graph")
+    import networkx as nx
+
     return dict(nx.single_source_shortest_path_length(kg.simple_graph, center, cutoff=max(0, radius)))
 
 

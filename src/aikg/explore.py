@@ -223,7 +223,7 @@ def neighbors(kg: KnowledgeGraph, name: str, *, depth: int = 1, node_type: str |
         raise AikgError("--depth must be at least 1")
     eid = resolve(kg, name)
     wanted = check_type(node_type, allow_article=True)
-    graph = kg.simple_graph
+    graph = kg.adjacency  # the simple graph's neighbours, without importing networkx
     distance = {eid: 0}
     parent: dict[str, str] = {}
     frontier = [eid]

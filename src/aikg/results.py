@@ -208,8 +208,6 @@ def _table(result: QueryResult, width: int | None) -> str:
     import shutil
 
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
@@ -218,18 +216,115 @@ def _table(result: QueryResult, width: int | None) -> str:
     caption = f"{count} row{'s' if count != 1 else ''}"
     if result.capped:
         caption += f" (capped at {result.limit}; raise --limit for more)"
-    table = Table(caption=caption, show_lines=False)
-    for var in result.variables:
-        table.add_column(Text(var), overflow="fold")
-    for row in result.terms:  # graph text is plain Text: "[red]" or "[/x]" in a name is never rich markup
-        table.add_row(*(Text(terminal_safe(_compact(term, namespaces))) for term in row))
-    out = io.StringIO()
+    cells = [[terminal_safe(_compact(term, namespaces)) for term in row] for row in result.terms]
     console = Console(
-        file=out, width=width or shutil.get_terminal_size((120, 24)).columns,
+        file=io.StringIO(), width=width or shutil.get_terminal_size((120, 24)).columns,
         color_system=None, force_terminal=False, highlight=False, soft_wrap=False,
     )
+    fast = _plain_table(console, result.variables, cells, caption)
+    return fast if fast is not None else _rich_table(console, result.variables, cells, caption)
+
+
+def _rich_table(console, variables: list[str], cells: list[list[str]], caption: str) -> str:
+    """The table as rich prints it (``console`` writes to a StringIO)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(caption=caption, show_lines=False)
+    for var in variables:
+        table.add_column(Text(var), overflow="fold")
+    for row in cells:  # graph text is plain Text: "[red]" or "[/x]" in a name is never rich markup
+        table.add_row(*(Text(text) for text in row))
     console.print(table)
-    return out.getvalue()
+    return console.file.getvalue()
+
+
+def _widest(texts) -> list[str]:
+    """The texts with the longest line and with the longest word, as rich's Text measures them."""
+    from rich.cells import cell_len
+
+    longest_line = longest_word = None
+    line_width = word_width = -1
+    for text in texts:
+        lines = text.splitlines()
+        widest_line = max((cell_len(line) for line in lines), default=0)
+        words = text.split()
+        widest_word = max((cell_len(word) for word in words), default=widest_line)
+        if widest_line > line_width:
+            longest_line, line_width = text, widest_line
+        if widest_word > word_width:
+            longest_word, word_width = text, widest_word
+    return list(dict.fromkeys(t for t in (longest_line, longest_word) if t is not None))
+
+
+def _plain_table(console, variables: list[str], cells: list[list[str]], caption: str) -> str | None:
+    """What ``console.print`` of the rich Table in :func:`_table` writes, rendering each distinct
+    cell once: rich lays out and wraps every cell of every row (~2 s for 800 rows of five
+    columns), though query results repeat titles, ids and labels. Column widths come from
+    rich's own layout of a table holding, per column, only the cells with the longest line
+    and the longest word (rich sizes a column by those two measures alone); each distinct
+    (text, width) is wrapped by rich; rows and borders are joined here the way
+    Table._render joins them. None (use rich) when the table is wider than the console,
+    where rich would crop it."""
+    from rich.cells import set_cell_size
+    from rich.padding import Padding
+    from rich.style import Style
+    from rich.table import Table
+    from rich.text import Text
+
+    if not variables:
+        return None
+    distinct = [_widest(dict.fromkeys(row[i] for row in cells)) for i in range(len(variables))]
+    probe = Table(caption=caption, show_lines=False)
+    for var in variables:
+        probe.add_column(Text(var), overflow="fold")
+    for i in range(max((len(column) for column in distinct), default=0)):
+        probe.add_row(*(Text(column[i]) if i < len(column) else Text("") for column in distinct))
+    options = console.options
+    extra = probe._extra_width
+    widths = probe._calculate_column_widths(console, options.update_width(options.max_width - extra))
+    table_width = sum(widths) + extra
+    if table_width > console.width:
+        return None
+    render_options = options.update(width=table_width, highlight=probe.highlight, height=None)
+    box = probe.box.substitute(render_options, safe=console.safe_box)
+    header_style = console.get_style(probe.header_style or "")
+    rendered: dict[tuple[str, int, bool], list[str]] = {}
+
+    def lines_of(text: str, width: int, header: bool) -> list[str]:
+        key = (text, width, header)
+        if key not in rendered:
+            cell_options = render_options.update(width=width, justify=None, no_wrap=False, overflow="fold", height=None, highlight=False)
+            lines = console.render_lines(Padding(Text(text), (0, 1, 0, 1)), cell_options, style=header_style if header else Style.null())
+            # each line set to the column's width, as Segment.set_shape does in Table._render
+            rendered[key] = [set_cell_size("".join(segment.text for segment in line), width) for line in lines]
+        return rendered[key]
+
+    out = [box.get_top(widths), "\n"]
+    rows = [(True, variables)] + [(False, row) for row in cells]
+    for index, (header, row) in enumerate(rows):
+        columns = [lines_of(text, width, header) for text, width in zip(row, widths)]
+        height = max(1, *(len(lines) for lines in columns))
+        blanks = [[" " * width] * (height - len(lines)) for lines, width in zip(columns, widths)]
+        # the header sits at the bottom of its row, other cells at the top
+        columns = [blank + lines if header else lines + blank for lines, blank in zip(columns, blanks)]
+        if header:
+            left, divider, right = box.head_left, box.head_vertical, box.head_right
+        elif index == len(rows) - 1:
+            left, divider, right = box.foot_left, box.foot_vertical, box.foot_right
+        else:
+            left, divider, right = box.mid_left, box.mid_vertical, box.mid_right
+        for line_no in range(height):
+            out += [left, divider.join(lines[line_no] for lines in columns), right, "\n"]
+        if header:
+            out += [box.get_row(widths, "head", edge=True), "\n"]
+    out += [box.get_bottom(widths), "\n"]
+    caption_out = io.StringIO()
+    caption_console = console.__class__(
+        file=caption_out, width=console.width, color_system=None, force_terminal=False, highlight=False, soft_wrap=False,
+    )
+    caption_console.print(Text(caption, style=console.get_style("table.caption")), justify="center", width=table_width)
+    return "".join(out) + caption_out.getvalue()
 
 
 # --- pyoxigraph terms ---------------------------------------------------------------------

@@ -127,6 +127,35 @@ def open_store(graph_dir: Path | str):
         raise AikgError(f"cannot open the graph store in {location}: {err}") from None
 
 
+# A graph.ttl up to this size is queried from an in-memory store parsed on each run
+# instead: loading ~1 MiB of Turtle takes ~25 ms, about what opening RocksDB takes,
+# and Oxigraph's in-memory store answers the named queries 3-7x faster (joins and
+# ORDER BY decode terms without RocksDB lookups).
+MEMORY_MAX_BYTES = 4 << 20
+_memory: dict[tuple, object] = {}
+
+
+def memory_store(graph_dir: Path | str):
+    """An in-memory ``pyoxigraph.Store`` of graph.ttl + the ontology (the persisted store's
+    content); kept per process while the files are unchanged. Callers only query it."""
+    import pyoxigraph as ox
+
+    graph_path = graph_file(graph_dir)
+    sources = (graph_path, paths.ONTOLOGY)
+    key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in sources)
+    store = _memory.get(key)
+    if store is None:
+        store = ox.Store()
+        try:
+            for source in sources:
+                store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        except SyntaxError as err:
+            raise AikgError(f"{graph_path}: not valid Turtle ({err})") from None
+        _memory.clear()
+        _memory[key] = store
+    return store
+
+
 def _touch(folder: Path) -> None:
     try:
         os.utime(folder / _MARKER)
@@ -181,9 +210,10 @@ def query_store(store, sparql: str, bind: dict | None = None, *, prefixes: dict[
 
 
 def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, timeout: float | None):
-    """``aikg.query.run`` on the persisted store: a QueryResult, or None to fall back to rdflib.
+    """``aikg.query.run`` on Oxigraph: a QueryResult, or None to fall back to rdflib.
 
-    Same checks as the rdflib path (read-only, no SERVICE, no FROM, bound variables
+    A graph.ttl of at most MEMORY_MAX_BYTES is loaded into memory; a larger one is queried
+    on its persisted store. Same checks as the rdflib path (read-only, no SERVICE, no FROM, bound variables
     must occur in the query), same binding rules, aikg's prefixes predeclared; terms
     in the result are pyoxigraph terms (aikg.query's formatters read both kinds).
     None when pyoxigraph is missing, ``AIKG_QUERY_ENGINE=rdflib`` is set, or the
@@ -212,14 +242,19 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
         raise AikgError("FROM / FROM NAMED are not allowed: a query runs on the graph given with --graph")
     terms = bound_terms(variables, bind)
     try:
-        store = open_store(graph_dir)
+        small = graph_file(graph_dir).stat().st_size <= MEMORY_MAX_BYTES
+        store = memory_store(graph_dir) if small else open_store(graph_dir)
     except OSError:
         return None
     box: dict = {}
 
     def work() -> None:
+        from aikg.comention import answer
+
         try:
-            box["result"] = answer_result(query_store(store, sparql, terms, prefixes=PREFIXES), limit)
+            box["result"] = answer(store, sparql, terms or {}, limit) or answer_result(
+                query_store(store, sparql, terms, prefixes=PREFIXES), limit
+            )
         except AikgError as err:
             box["error"] = err
         except Exception as err:  # noqa: BLE001 - reported to the caller below
@@ -236,6 +271,27 @@ def run_query(graph_dir, sparql: str, bind: dict | None = None, *, limit: int, t
     result = box["result"]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """Write a cache entry through a temporary file renamed into place, so a concurrent reader
+    never sees half of it; False (nothing written) when the cache cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return False
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
 
 
 # --- the extraction cache: one pickled DocumentResult per (document, extractor) -----------------
@@ -314,21 +370,7 @@ class ExtractionCache:
         """Keep ``result``; a cache that cannot be written (read-only, full, not a folder) is skipped."""
         import pickle
 
-        path = self.folder / f"{self.key(doc, articles)}.pickle"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_cache_file(self.folder / f"{self.key(doc, articles)}.pickle", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune(self, max_age: float = 7 * 86400.0) -> None:
         """Drop the results of other extractor versions not used for a week."""

@@ -103,8 +103,10 @@ class SurfaceMatcher:
         matches = []
         position = 0
         length = len(folded)
+        trie = self._trie
         while position < length:
-            best = self._longest_at(text, folded, position)
+            # most characters start no form: skip them before the word-boundary checks
+            best = self._longest_at(text, folded, position) if folded[position] in trie else None
             if best is None:
                 position += 1
                 continue

@@ -60,7 +60,8 @@ def test_report_entities(report):
 
 
 def test_report_relations(report):
-    assert report.relation.precision >= 0.90 and report.relation.recall >= 0.73, report.relation
+    # in-sample; the model's threshold trades a little precision for recall (README)
+    assert report.relation.precision >= 0.88 and report.relation.recall >= 0.77, report.relation
     assert report.per_predicate["authorOf"].f1 == 1.0
     for predicate in ("affiliatedWith", "developedBy", "basedOn", "usesTechnology"):
         assert report.per_predicate[predicate].f1 >= 0.75, (predicate, report.per_predicate[predicate])
@@ -70,16 +71,16 @@ def test_articles_never_seen(holdout):
     assert holdout.entity.precision >= 0.90 and holdout.entity.recall >= 0.88, holdout.entity
     assert holdout.entity_typed.f1 >= 0.82, holdout.entity_typed
     assert holdout.duplication <= 1.05
-    assert holdout.relation.precision >= 0.78 and holdout.relation.recall >= 0.50, holdout.relation
+    assert holdout.relation.precision >= 0.78 and holdout.relation.recall >= 0.55, holdout.relation
 
 
 def test_public_dev_holdout_by_language(public_dev):
     zh, en = public_dev.per_language["zh"], public_dev.per_language["en"]
     assert zh["entity"].precision >= 0.76 and zh["entity"].recall >= 0.74, zh["entity"]
-    assert en["entity"].precision >= 0.83 and en["entity"].recall >= 0.65, en["entity"]
-    assert zh["entity_typed"].f1 >= 0.66 and en["entity_typed"].f1 >= 0.69
+    assert en["entity"].precision >= 0.85 and en["entity"].recall >= 0.75, en["entity"]
+    assert zh["entity_typed"].f1 >= 0.68 and en["entity_typed"].f1 >= 0.74
     # far below the targets (README): a guard against collapse, not a goal
-    assert zh["relation"].f1 >= 0.10 and en["relation"].f1 >= 0.08, (zh["relation"], en["relation"])
+    assert zh["relation"].f1 >= 0.12 and en["relation"].f1 >= 0.40, (zh["relation"], en["relation"])
 
 
 def test_eval_reports_languages_and_the_type_confusion(public_dev):

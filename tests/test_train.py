@@ -30,7 +30,9 @@ def test_retraining_reproduces_the_shipped_files(tmp_path: Path):
     assert (tmp_path / TYPER_FILE.name).read_bytes() == TYPER_FILE.read_bytes()
     # both learners were compared under leave-one-document-out cross-validation
     assert set(report.cv) == {"logreg", "linear-svm"} and report.groups >= 20
-    assert report.cv["logreg"][report.threshold]["all"].f1 >= 0.6
+    chosen = report.cv["logreg"][report.threshold]["all"]
+    assert round(chosen.f1, 3) == max(round(figures["all"].f1, 3) for figures in report.cv["logreg"].values())
+    assert chosen.f1 >= 0.6, chosen
 
 
 def test_report_cross_validated_relation_figures():
@@ -39,9 +41,9 @@ def test_report_cross_validated_relation_figures():
     figures = cross_validate_graph(ANNOTATIONS, thresholds=(_shipped_model().threshold,))
     (by_set,) = figures.values()
     report = by_set["report"]
-    assert report.relation.precision >= 0.80 and report.relation.f1 >= 0.60, report.relation
+    assert report.relation.precision >= 0.72 and report.relation.f1 >= 0.62, report.relation
     assert report.per_predicate["authorOf"].f1 == 1.0
-    assert by_set["en"].relation.precision >= 0.85 and by_set["en"].relation.recall >= 0.45, by_set["en"].relation
+    assert by_set["en"].relation.precision >= 0.82 and by_set["en"].relation.recall >= 0.55, by_set["en"].relation
 
 
 def _shipped_model():

@@ -229,18 +229,11 @@ def _names_file(key: str) -> Path | None:
 
 def _save_names(path: Path, entities: list[Named], articles: dict, ends: dict) -> None:
     """Write the names beside the store, atomically; a folder that cannot be written is no error."""
-    import os
-    import tempfile
+    from aikg.store import write_cache_file
 
     data = {"entities": [asdict(e) for e in entities], "articles": [[iri, aid, title] for iri, (aid, title) in sorted(articles.items())],
             "ends": {r: [sorted(s), sorted(o)] for r, (s, o) in sorted(ends.items())}}
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".names.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        return
+    write_cache_file(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _read_names(store) -> tuple[list[Named], dict, dict]:

@@ -98,8 +98,8 @@ def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Cand
     if topic is None:
         return []
     head = re.split(r"[-_\s]|(?<=[A-Za-z])(?=\d)", topic.text, maxsplit=1)[0].lower()
-    orgs = sorted({m.text: m for m in mentions if m.type == "Organization" and m.text.lower() == head}.values(), key=lambda m: m.text)
-    return [Candidate(0, 0, orgs[0].text, "Organization", "topic-maker", orgs[0].key)] if orgs else []
+    org = min((m for m in mentions if m.type == "Organization" and m.text.lower() == head), key=lambda m: m.text, default=None)
+    return [Candidate(0, 0, org.text, "Organization", "topic-maker", org.key)] if org else []
 
 
 def document_topic(article: Article, mentions: list[Candidate], text: str) -> Candidate | None:

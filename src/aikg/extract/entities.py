@@ -404,7 +404,7 @@ def _name_lists(masked: str, found: list[Candidate], rules: RuleSet) -> list[Can
     people = {(c.start, c.end) for c in found if c.type == "Person"}
     listed = []
     for run in NAME_LIST.finditer(masked):
-        names = [m for m in re.finditer(LISTED_NAME, run.group(0))]
+        names = list(re.finditer(LISTED_NAME, run.group(0)))
         spans = [(run.start() + m.start(), run.start() + m.end()) for m in names]
         led = NAME_LIST_LEADS.search(masked[max(0, run.start() - 12):run.start()])
         if not led and not any(s in people for s in spans):
@@ -425,7 +425,7 @@ BOLD_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+\*\*(?P<name>[A-Za-z\u4e0
 PLAIN_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(?P<name>[A-Z][\w.+-]*[\w+](?: [A-Z0-9][\w.+-]*[\w+]){0,3})(?=\s*(?:[（(]|\s[-–—]\s|$))")
 
 
-def bold_head_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+def list_head_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
     """The name a list item opens with (bold, or alone before its description), when no other rule
     found it: a Latin name is a tool until its context (the typer) says otherwise."""
     match = BOLD_HEAD.match(text) or PLAIN_HEAD.match(text)

@@ -26,7 +26,7 @@ from aikg.extract.entities import (
     technology_candidates,
     technology_compounds,
     versioned,
-    bold_head_candidates,
+    list_head_candidates,
 )
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
 from aikg.extract.rules import load_rules
@@ -72,7 +72,7 @@ class EntityFinder:
         taken = versioned(text, choose(candidates), self.rules)
         candidates = taken + latin_candidates(text, taken, self.rules, self.matcher, self.entries)
         taken = choose(candidates)
-        taken = choose(taken + technology_compounds(text, taken, self.rules) + bold_head_candidates(text, taken, self.rules))
+        taken = choose(taken + technology_compounds(text, taken, self.rules) + list_head_candidates(text, taken, self.rules))
         candidates = taken + abbreviation_candidates(text, tokens, taken, self.rules)
         links = [m.span() for m in URL.finditer(text)]
         chosen = [c for c in choose(candidates) if not any(s < c.end and c.start < e for s, e in links)]

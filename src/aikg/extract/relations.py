@@ -94,14 +94,19 @@ def brand_parts(mentions: list[Candidate], matcher, entries, rules: RuleSet, kno
             head, rest = mention.text[:cut], mention.text[cut:].strip()
             if len(rest) < 2 or not rest.endswith(suffixes):
                 continue
-            hits = matcher.find(head)
-            entry = entries.get(hits[0][3]) if hits and hits[0][:2] == (0, len(head)) else None
+            entry = _entry_named(head, matcher, entries)
             if entry is None or entry.type != "Organization" or entry.id == mention.key or entry.id not in known:
                 continue
             owner = Candidate(mention.start, mention.start + cut, head.strip(), "Organization", "brand-prefix", entry.id)
             facts.append(RawFact(mention, "partOf", owner, "brand-prefix"))
             break
     return facts + _brand_makers(mentions, matcher, entries)
+
+
+def _entry_named(text: str, matcher, entries):
+    """The lexicon entry whose alias is the whole of ``text``, or None."""
+    hits = matcher.find(text)
+    return entries.get(hits[0][3]) if hits and hits[0][:2] == (0, len(text)) else None
 
 
 def _brand_makers(mentions: list[Candidate], matcher, entries) -> list[RawFact]:
@@ -114,8 +119,7 @@ def _brand_makers(mentions: list[Candidate], matcher, entries) -> list[RawFact]:
             continue
         for count in range(len(words) - 1, 0, -1):
             head = " ".join(words[:count])
-            hits = matcher.find(head)
-            entry = entries.get(hits[0][3]) if hits and hits[0][:2] == (0, len(head)) else None
+            entry = _entry_named(head, matcher, entries)
             if entry is not None and entry.type == "Organization" and entry.id != mention.key:
                 owner = Candidate(mention.start, mention.start + len(head), head, "Organization", "brand-prefix", entry.id)
                 facts.append(RawFact(mention, "developedBy", owner, "brand-maker"))

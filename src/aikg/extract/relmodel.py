@@ -131,7 +131,7 @@ def candidate_pairs(text: str, mentions: list[Candidate], rules: RuleSet):
             b = mentions[j]
             if b.start - a.end > MAX_GAP and a.rule != "topic":
                 break
-            if a.text == b.text or b.start < a.end or (a.end <= b.start and "|" in text[a.end:b.start]):
+            if a.text == b.text or b.start < a.end or "|" in text[a.end:b.start]:
                 continue
             if allowed_labels(a.type, b.type, rules)[1:]:
                 yield i, j

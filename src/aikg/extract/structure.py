@@ -136,10 +136,7 @@ class StructureReader:
             elif owner is None:
                 if any(m.start < owner_span[1] and owner_span[0] < m.end for m in mentions):
                     continue
-                owner = Candidate(owner_span[0], owner_span[1], match.group("owner"), "Organization", "hub-owner")
-                mentions.append(owner)
-                mentions.sort(key=lambda m: (m.start, m.end))
-                self.changed = True
+                owner = self._add(mentions, Candidate(owner_span[0], owner_span[1], match.group("owner"), "Organization", "hub-owner"))
             facts.append(RawFact(made, "developedBy", owner, "hub-id"))
         return facts
 
@@ -190,20 +187,17 @@ class StructureReader:
             a, b = cells[col]
             return [m for m in mentions if a <= m.start and m.end <= b and m.type in types]
 
-        if self.column_predicate == "basedOn":
-            products, bases = in_cell(product_col, BUILDS), in_cell(maker_col, BUILDS)
-            if not products and product_col is not None and product_col < len(cells):
-                products = self._cell_name(text, cells[product_col], self.product_type, mentions)
-            if not bases and maker_col < len(cells):
-                bases = self._cell_name(text, cells[maker_col], self.product_type, mentions)
-            return [RawFact(p, "basedOn", b, "table-base") for p in products[:1] for b in bases[:1] if b.text != p.text]
-        self._retype(cells[maker_col] if maker_col < len(cells) else None, mentions)
-        products, makers = in_cell(product_col, MADE), in_cell(maker_col, MAKERS)
+        based = self.column_predicate == "basedOn"
+        if not based:
+            self._retype(cells[maker_col] if maker_col < len(cells) else None, mentions)
+        products, others = in_cell(product_col, BUILDS if based else MADE), in_cell(maker_col, BUILDS if based else MAKERS)
         if not products and product_col is not None and product_col < len(cells):
             products = self._cell_name(text, cells[product_col], self.product_type, mentions)
-        if not makers and maker_col < len(cells):
-            makers = self._cell_name(text, cells[maker_col], "Organization", mentions)
-        return [RawFact(p, "developedBy", m, "table-row") for p in products[:1] for m in makers]
+        if not others and maker_col < len(cells):
+            others = self._cell_name(text, cells[maker_col], self.product_type if based else "Organization", mentions)
+        if based:
+            return [RawFact(p, "basedOn", b, "table-base") for p in products[:1] for b in others[:1] if b.text != p.text]
+        return [RawFact(p, "developedBy", m, "table-row") for p in products[:1] for m in others]
 
     def _team(self, text: str, heading: re.Match, mentions: list[Candidate]) -> Candidate | None:
         """The team a heading names: "KAG 核心团队" as a whole (an organization mention, replacing the
@@ -214,15 +208,12 @@ class StructureReader:
             return None
         name = title[: word.start()].strip()
         if not name or name.lower() in ("the", "our", "我们的", "我们"):
-            return next((a for a in self.signed_by if a.type == "Organization"), None)
+            return self.signed_by[0] if self.signed_by else None
         start = heading.start("title") + (len(text) - len(text.lstrip())) + heading.group("title").index(title)
         whole = next((m for m in mentions if m.type == "Organization" and (m.start, m.end) == (start, start + len(title))), None)
         if whole is None:
             mentions[:] = [m for m in mentions if m.end <= start or m.start >= start + len(title)]
-            whole = Candidate(start, start + len(title), title, "Organization", "team-heading")
-            mentions.append(whole)
-            mentions.sort(key=lambda m: (m.start, m.end))
-            self.changed = True
+            whole = self._add(mentions, Candidate(start, start + len(title), title, "Organization", "team-heading"))
         return whole
 
     def _members(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
@@ -239,9 +230,7 @@ class StructureReader:
             start = item.start() + item.group(0).index(name)
             if any(m.start < start + len(name) and start < m.end for m in mentions):
                 continue
-            mentions.append(Candidate(start, start + len(name), name, "Person", "team-list"))
-            self.changed = True
-        mentions.sort(key=lambda m: (m.start, m.end))
+            self._add(mentions, Candidate(start, start + len(name), name, "Person", "team-list"))
         return [RawFact(m, "affiliatedWith", self.team, "team-section") for m in mentions if m.type == "Person"]
 
     def _retype(self, cell: tuple[int, int] | None, mentions: list[Candidate]) -> None:
@@ -263,11 +252,14 @@ class StructureReader:
         name = (inner.group(1) if inner else content).strip()
         if not name or len(name) > 40 or not CELL_NAME.fullmatch(name) or any(m.start < start + len(name) and start < m.end for m in mentions):
             return []
-        found = Candidate(start, start + len(name), name, etype, "table-cell")
+        return [self._add(mentions, Candidate(start, start + len(name), name, etype, "table-cell"))]
+
+    def _add(self, mentions: list[Candidate], found: Candidate) -> Candidate:
+        """Add a mention the structure named to the sentence's (kept sorted), and say so."""
         mentions.append(found)
-        self.changed = True
         mentions.sort(key=lambda m: (m.start, m.end))
-        return [found]
+        self.changed = True
+        return found
 
     def _scoped(self, text: str, mentions: list[Candidate]) -> list[RawFact]:
         item = LIST_ITEM.match(text.strip())

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from aikg.extract.lexicon import LexiconEntry, SurfaceMatcher, normalize
 from aikg.extract.rules import RuleSet
+from aikg.extract.wordtags import tag_table
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
@@ -89,9 +90,7 @@ def _boundaries(tokens: list[Token]) -> set[int]:
 
 def word_tag(word: str) -> str | None:
     """jieba's dictionary part-of-speech tag of a word, or None if jieba does not know it."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab.get(word)
+    return tag_table().get(word)
 
 
 # jieba tags of words that never belong to a name: verbs, adverbs, pronouns, numerals, ...

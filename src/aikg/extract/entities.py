@@ -483,6 +483,8 @@ def technology_compounds(text: str, taken: list[Candidate], rules: RuleSet) -> l
     found = []
     suffixes = [(w, False) for w in rules.technology_suffixes] + [(w, True) for w in rules.technology_latin_suffixes]
     for word, latin in suffixes:
+        if word not in text:
+            continue  # the pattern matches the word itself, case and all
         pattern = rf"{re.escape(word)}(?![A-Za-z])" if latin else re.escape(word)
         for match in re.finditer(pattern, text):
             before = text[max(0, match.start() - 40):match.start()]

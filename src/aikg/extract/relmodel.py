@@ -31,6 +31,7 @@ COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|,|，|&|/|／|and|or|�
 SEPARATOR = re.compile(r"[，,；;：:]")
 
 
+@lru_cache(maxsize=1024)  # asked of the same sentence by the tokenizer choice, the relation and the type models
 def language(text: str) -> str:
     """'zh' when a tenth or more of the letters are Chinese characters, else 'en'."""
     letters = sum(1 for ch in text if ch.isalpha())

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from aikg.extract.lexicon import LexiconEntry, SurfaceMatcher, normalize
 from aikg.extract.rules import RuleSet
+from aikg.extract.wordtags import tag_table
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
@@ -89,9 +90,7 @@ def _boundaries(tokens: list[Token]) -> set[int]:
 
 def word_tag(word: str) -> str | None:
     """jieba's dictionary part-of-speech tag of a word, or None if jieba does not know it."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab.get(word)
+    return tag_table().get(word)
 
 
 # jieba tags of words that never belong to a name: verbs, adverbs, pronouns, numerals, ...
@@ -484,6 +483,8 @@ def technology_compounds(text: str, taken: list[Candidate], rules: RuleSet) -> l
     found = []
     suffixes = [(w, False) for w in rules.technology_suffixes] + [(w, True) for w in rules.technology_latin_suffixes]
     for word, latin in suffixes:
+        if word not in text:
+            continue  # the pattern matches the word itself, case and all
         pattern = rf"{re.escape(word)}(?![A-Za-z])" if latin else re.escape(word)
         for match in re.finditer(pattern, text):
             before = text[max(0, match.start() - 40):match.start()]

@@ -38,13 +38,22 @@ def fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Length-preserving fold (full-width → ASCII, case), so offsets stay valid."""
-    return "".join(fold_char(ch) for ch in text)
+    return "".join(map(fold_char, text))
+
+
+_NORMALIZE_DROP = re.compile(r"[\s\-_·•・'\"“”‘’()（）]+")
 
 
 def normalize(text: str) -> str:
     """The key two surface forms share when they name the same thing: NFKC, case, spaces, dashes."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\s\-_·•・'\"“”‘’()（）]+", "", text)
+    return _normalize_name(text) if len(text) <= 64 else _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    return _NORMALIZE_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+_normalize_name = lru_cache(maxsize=32768)(_normalize)  # names recur in every sentence that mentions them
 
 
 def load_lexicon(path: Path) -> list[LexiconEntry]:

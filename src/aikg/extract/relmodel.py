@@ -31,6 +31,7 @@ COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|,|，|&|/|／|and|or|�
 SEPARATOR = re.compile(r"[，,；;：:]")
 
 
+@lru_cache(maxsize=1024)  # asked of the same sentence by the tokenizer choice, the relation and the type models
 def language(text: str) -> str:
     """'zh' when a tenth or more of the letters are Chinese characters, else 'en'."""
     letters = sum(1 for ch in text if ch.isalpha())
@@ -81,9 +82,42 @@ def _cue_patterns(rules: RuleSet) -> tuple[tuple[str, re.Pattern], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4)
+def _cue_searchers(rules: RuleSet) -> tuple[re.Pattern | None, tuple[tuple[str, re.Pattern | None, re.Pattern | None], ...]]:
+    """``_cue_patterns`` rewritten to search faster, matching the same stretches: where a Latin
+    cue can start, then per list its Chinese cues (re scans for their first characters) and
+    its Latin cues grouped by first letter, tried only where a Latin cue can start (one regex
+    of every cue otherwise tries every cue at every character)."""
+    lists, firsts = [], set()
+    for key in CUE_KEYS:
+        words = rules.relations.get(key, ())
+        other = "|".join(re.escape(w) for w in words if not w.isascii())
+        groups: dict[str, list[str]] = {}
+        for word in words:
+            if word.isascii():
+                groups.setdefault(word[0].lower(), []).append(re.escape(word[1:]))
+        firsts.update(groups)
+        latin = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+        if other or latin:
+            lists.append((key, re.compile(other, re.I) if other else None,
+                          re.compile(rf"(?<![A-Za-z])(?:{latin})(?![A-Za-z])", re.I) if latin else None))
+    starts = re.compile(rf"(?<![A-Za-z])[{''.join(re.escape(c) for c in sorted(firsts))}]", re.I) if firsts else None
+    return starts, tuple(lists)
+
+
+@lru_cache(maxsize=8192)
+def _cue_keys(rules: RuleSet, text: str) -> tuple[str, ...]:
+    """The cue lists with a word in ``text``, in CUE_KEYS order, searched once per distinct
+    stretch: a mention's left and right stretches recur in every pair it is in."""
+    starts, lists = _cue_searchers(rules)
+    where = [m.start() for m in starts.finditer(text)] if starts is not None else []
+    return tuple(key for key, other, latin in lists
+                 if (other is not None and other.search(text)) or (latin is not None and any(latin.match(text, i) for i in where)))
+
+
 def cue_features(rules: RuleSet, **stretches: str) -> list[str]:
     """'cue:KEY@WHERE' for every cue list with a word in a stretch of text."""
-    return [f"cue:{key}@{where}" for where, text in stretches.items() for key, pattern in _cue_patterns(rules) if pattern.search(text)]
+    return [f"cue:{key}@{where}" for where, text in stretches.items() for key in _cue_keys(rules, text)]
 
 
 def pair_features(text: str, mentions: list[Candidate], i: int, j: int, rule_facts: list[RawFact], lang: str, in_bio: bool, rules: RuleSet) -> list[str]:

@@ -52,6 +52,20 @@ def test_a_written_alias_in_parentheses_joins_its_head(tmp_path):
     assert any("alias" in reason and "GSL" in reason for reason in lab.merged_by)
 
 
+def test_a_surname_alone_is_the_person_named_in_full_before(tmp_path):
+    text = (
+        "# t\n\n斯坦福大学的博士生 Orin Calloway 在导师指导下研究 GPU 编程。"
+        "2004 年，Calloway 发表了 Brook 论文，毕业后加入英伟达。\n\n"
+        "[1] Mara Deng, Tobias Calloway-Smith, Yu Deng. A stream processor.\n"
+    )
+    ex = extraction_of(tmp_path, text)
+    person = nodes(ex)["Orin Calloway"]
+    assert "Calloway" in person.aliases and "Calloway" not in nodes(ex), nodes(ex).keys()
+    assert any("surname" in reason for reason in person.merged_by)
+    # a surname two people share, or one that follows another given name, merges nothing
+    assert not any(e.name.endswith("Deng") and "Deng" in e.aliases and e.name != "Deng" for e in ex.entities.values())
+
+
 def test_every_merge_says_why(tmp_path):
     ex = extraction_of(tmp_path, "# t\n\n阿里巴巴和阿里都推出了模型，Fluxora 框架很新，FLUXORA 也是它。\n")
     for entity in ex.entities.values():

@@ -253,3 +253,58 @@ def test_made_at_an_organization(tmp_path: Path):
     text = "# SGLang\n\nOriginally developed in the Sky Computing Lab at UC Berkeley, SGLang has grown into a community project.\n"
     facts = facts_of(tmp_path, "history.md", text)
     assert ("SGLang", "developedBy", "Sky Computing Lab", "by-makers") in facts, facts
+
+
+def test_a_maker_in_brackets_beside_its_product(tmp_path: Path):
+    text = "# 评测\n\n支持的 API 模型：\n\n- ByteDance(Zephyrine-Pro)\n\n相比 Fluxlm（Orbisoft 公司）和 Llama 3 (Meta)，它更快。星河智算实验室（GSL）也参与了。\n"
+    facts = facts_of(tmp_path, "api.md", text)
+    made = {(f[0], f[2]) for f in facts if f[1] == "developedBy" and f[3] == "bracket-maker"}
+    assert {("Zephyrine-Pro", "ByteDance"), ("Fluxlm", "Orbisoft 公司"), ("Llama 3", "Meta")} <= made, facts
+    assert not any(f[3] == "bracket-maker" and f[0] == "星河智算实验室" for f in facts)  # an alias, not a product
+
+
+def test_a_readme_news_line_without_a_subject_is_its_makers_release(tmp_path: Path):
+    text = (
+        "# Zephyrine-13B\n\n## 更新信息\n\n**[2024/09/26]** 发布 7B 尺寸的 Zephyrine-7B 底座模型和 Zephyrine-7B-Chat 对话模型。\n\n"
+        "## 模型介绍\n\n**Zephyrine-13B** 是由星河智算实验室自主研发的多语言大语言模型。\n"
+    )
+    facts = facts_of(tmp_path, "readme.md", text)
+    made = {f[0] for f in facts if f[1:3] == ("developedBy", "星河智算实验室") and f[3] == "first-person"}
+    assert made == {"Zephyrine-7B", "Zephyrine-7B-Chat"}, facts
+    unsigned = facts_of(tmp_path, "news.md", "# 动态\n\n**[2024/09/26]** 发布 Zephyrine-7B 底座模型。\n")
+    assert not any(f[3] == "first-person" for f in unsigned)  # no maker stated: nobody
+
+
+def test_file_names_are_not_names(tmp_path: Path):
+    text = "# 部署\n\n运行 moss_cli_demo.py 或 configs/model_configs.py.example，下载 zephyr-7b.Q4_K_M.gguf 后用 llama.cpp 加载。\n"
+    found = mentions_of(tmp_path, "deploy.md", text)
+    assert not any(name.endswith((".py", ".example", ".gguf")) or "moss_cli" in name for name in found), found
+    assert "llama.cpp" in found
+
+
+def test_english_clauses_state_facts_and_a_noun_before_a_cue_is_its_subject(tmp_path: Path):
+    text = (
+        "# Zephyrine-13B\n\nZephyrine-13B adopts Grouped Latent Attention (GLA) and Sliding Window Attention. "
+        "Meta released Llama 3 in April. Preliminary evaluations based on GPT-4 look good.\n\n"
+        "- A notebook on how to run the LLaMA Model with PEFT.\n"
+    )
+    facts = facts_of(tmp_path, "card.md", text)
+    rules_only = {f[:3] for f in facts if f[3] != "learned"}
+    assert ("Zephyrine-13B", "usesTechnology", "Sliding Window Attention") in rules_only, facts
+    assert ("Llama 3", "developedBy", "Meta") in rules_only
+    assert not any(f[1] == "basedOn" and f[2] == "GPT-4" for f in facts)  # the evaluations are based on it
+    assert "LLaMA Model" not in mentions_of(tmp_path, "card2.md", text)  # "Model" says what LLaMA is
+
+
+
+def test_a_model_table_without_a_maker_column_lists_its_techniques(tmp_path: Path):
+    text = "# 量化\n\n| 模型 | 量化类型 | 显存 |\n| --- | --- | --- |\n| Zephyrine-13B-Chat | INT8 | 16GB |\n| Zephyrine-7B | BF16 / FP16 | 15GB |\n"
+    facts = facts_of(tmp_path, "quant.md", text)
+    uses = {(f[0], f[2]) for f in facts if f[1] == "usesTechnology" and f[3] == "table-technique"}
+    assert {("Zephyrine-13B-Chat", "INT8"), ("Zephyrine-7B", "BF16"), ("Zephyrine-7B", "FP16")} <= uses, facts
+
+
+def test_a_model_and_its_architecture_in_brackets(tmp_path: Path):
+    text = "# 进化树\n\n在 LLM 进化树中，BERT（Encoder-Only）、T5（Encoder-Decoder）、GPT（Decoder-Only）分别代表三条路线。\n"
+    uses = {(f[0], f[2]) for f in facts_of(tmp_path, "tree.md", text) if f[1] == "usesTechnology" and f[3] == "bracket-technique"}
+    assert uses == {("BERT", "Encoder-Only"), ("T5", "Encoder-Decoder"), ("GPT", "Decoder-Only")}, uses

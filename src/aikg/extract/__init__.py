@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,11 @@ README_OPENING = re.compile(
     r"\s*(?:#[^\n]*\n\s*)*(?:\*\*(?P<bold>[^*\n]{2,40})\*\*|(?P<plain>[A-Za-z][\w.+-]{1,40}))"
     r"(?(bold)|\s*(?:是|is\b|:|：))"
 )
+# "Yu Deng": a capitalized word before a surname makes it another person's name
+SURNAME_OF_OTHER = re.compile(r"[A-Z][\w.-]*\s+$")
+# Rules that state who made a thing in so many words ("X 是由 Y 研发的", "Y released X"); a possessive
+# ("HuggingFace OpenRLHF") is too loose to make Y the "we" of a README.
+MAKER_RULES = {"passive-developer", "verb-developer", "copula-developer", "from-maker", "by-makers"}
 # Rules precise enough that a name they found is looked for again in the whole document.
 ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix", "person-list", "list-bold", "technology-compound"}
 
@@ -90,6 +96,38 @@ def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries,
             else:
                 forms[author] = ("Person", "byline", None)
     return forms
+
+
+def _surnames(found: list[list[Candidate]], matcher: SurfaceMatcher, rules: RuleSet) -> dict[str, Candidate]:
+    """"Ian Buck … Buck 博士毕业后", "Sam Altman … Altman said": the surname of a person named in full
+    names that person; a surname two people share, a known name or an English word does not."""
+    people: dict[str, dict[str, Candidate]] = {}
+    for mentions in found:
+        for cand in mentions:
+            parts = cand.text.split()
+            if cand.type == "Person" and len(parts) >= 2 and re.fullmatch(r"[A-Z][^\W\d_]{2,}", parts[-1]):
+                people.setdefault(parts[-1], {}).setdefault(cand.text, cand)
+    return {
+        surname: next(iter(fulls.values()))
+        for surname, fulls in sorted(people.items())
+        if len(fulls) == 1 and not matcher.find(surname) and surname.lower() not in rules.english_function_words
+    }
+
+
+def _surname_links(mentions: list[Candidate], text: str, article_id: str, surnames: dict[str, Candidate], in_full: set[tuple[str, str]]) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
+    """The sentence's mentions, and (surname, full name) pairs: a surname names its person only in an
+    article that names them in full, never as part of another name; one typed by its shape alone
+    becomes a Person."""
+    out, links = [], []
+    for cand in mentions:
+        full = surnames.get(cand.text)
+        if full is not None and (article_id, full.text) in in_full and not SURNAME_OF_OTHER.search(text, 0, cand.start):
+            if cand.type != "Person" and cand.priority < 3:
+                cand = dataclasses.replace(cand, type="Person")
+            if cand.type == "Person":
+                links.append((cand, full))
+        out.append(cand)
+    return out, links
 
 
 def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Candidate]:
@@ -175,6 +213,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     authors = {a.id: [Candidate(0, 0, n, seeds[n][0], "byline", seeds[n][2]) for n in a.authors if n in seeds and n in named] for a in articles}
     # who "we" are in an unsigned document: the signers, else the maker its topic's name carries
     speakers = {a.id: authors[a.id] or _name_maker(topics.get(a.id), [m for ms in found for m in ms]) for a in articles}
+    surnames = _surnames(found, matcher, rules)
+    in_full = {(a.id, c.text) for (a, _), ms in zip(sentences, found) for c in ms if c.type == "Person"}
     bio_person: Candidate | None = None
     previous: tuple[str, list[Candidate]] | None = None
     structure: StructureReader | None = None
@@ -190,6 +230,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
                 bio_person = opener
             elif bio_person is None and len(article.authors) == 1 and opener is None:
                 bio_person = next((m for m in mentions if m.text == article.authors[0]), None)
+        mentions, surname_links = _surname_links(mentions, sentence.text, article.id, surnames, in_full)
         aliases = parenthetical_aliases(sentence.text, mentions)
         alias_ids = {id(alias) for alias, _ in aliases}
         heads = [m for m in mentions if id(m) not in alias_ids]  # "X（Y）" is one participant
@@ -213,8 +254,32 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
             # a README's features seldom repeat its project's name: the model may pair the topic too
             heads = [Candidate(0, 0, topic.text, topic.type, "topic", topic.key)] + heads
         learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
+        aliases += surname_links
         result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned))
+    for article in articles:
+        if not speakers.get(article.id):
+            _speak_for_maker(result, article, topics.get(article.id), rules)
     return result
+
+
+def _speak_for_maker(result: DocumentResult, article: Article, topic: Candidate | None, rules: RuleSet) -> None:
+    """"XVERSE-13B 是由深圳元象科技自主研发的 …": in an unsigned README whose project a rule says an
+    organization made, "we" (or a news line with no subject) is that organization."""
+    if topic is None:
+        return
+    items = [item for item in result.sentences if item.sentence.article_id == article.id]
+    maker = next(
+        (
+            f.object for item in items for f in item.facts
+            if f.rule in MAKER_RULES and f.object.type == "Organization" and (f.subject.text == topic.text or (topic.key and f.subject.key == topic.key))
+        ),
+        None,
+    )
+    if maker is None:
+        return
+    speaker = Candidate(0, 0, maker.text, "Organization", "topic-maker", maker.key)
+    for item in items:
+        item.facts += first_person_facts(item.sentence.text, item.heads, [speaker], rules)
 
 
 def resolve(results: Iterable[DocumentResult]) -> Extraction:
@@ -226,7 +291,10 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
     for result in results:
         for item in result.sentences:
             for alias, head in item.aliases:
-                resolver.link(alias, head)
+                if head.type == "Person" and head.text.split()[-1] == alias.text:
+                    resolver.link(alias, head, "is the surname of {head!r}, named in full in the same article")
+                else:
+                    resolver.link(alias, head)
     for result in results:
         for item in result.sentences:
             for cand in item.mentions:

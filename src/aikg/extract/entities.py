@@ -208,8 +208,9 @@ def latin_candidates(
                 continue  # "70K": a number, not a name
         known = extendable.get(start)
         if known is not None:
-            if known.type == "Tool" and rules.version_shape.fullmatch(name[len(known.text):].strip()):
-                continue  # "PaddleNLP v3.0 Beta3" is PaddleNLP
+            rest = name[len(known.text):].strip()
+            if (known.type == "Tool" and rules.version_shape.fullmatch(rest)) or rest.lower() in rules.generic_heads_en:
+                continue  # "PaddleNLP v3.0 Beta3" is PaddleNLP, "the LLaMA Model" is LLaMA
             if end > known.end and (known.key and prefix_matcher):
                 # "vLLM Team", "Unsloth AI": a known product's name with an organization suffix is its maker
                 org = any(name.endswith(" " + suffix) for suffix in rules.org_latin_suffixes)

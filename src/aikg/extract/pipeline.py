@@ -74,7 +74,7 @@ class EntityFinder:
         taken = choose(candidates)
         taken = choose(taken + technology_compounds(text, taken, self.rules) + list_head_candidates(text, taken, self.rules))
         candidates = taken + abbreviation_candidates(text, tokens, taken, self.rules)
-        links = [m.span() for m in URL.finditer(text)]
+        links = [m.span() for m in URL.finditer(text)] + [m.span() for m in self.rules.file_name.finditer(text)]
         chosen = [c for c in choose(candidates) if not any(s < c.end and c.start < e for s, e in links)]
         if self.rules.citation_line.match(text):  # a bibliography entry: only names known by other means
             chosen = [c for c in chosen if c.rule not in SHAPE_ONLY_RULES]

@@ -7,7 +7,7 @@ Rule names (recorded with every fact): ``byline`` (in extract/__init__),
 ``uses-technology``, ``uses-technology-modifier``, ``is-a-technology-tool``, ``passive-adoption``, ``feature-of``,
 ``org-part``, ``brand-prefix`` (微软亚洲研究院 partOf 微软), ``brand-maker`` (NVIDIA NeMo developedBy
 NVIDIA), ``first-person`` ("we introduce X" in a signed article, or in a README whose project
-carries its maker's name), ``from-maker`` ("X (来自 Y)"), ``by-makers`` ("X was proposed … by A, B
+carries its maker's name), ``from-maker`` ("X (来自 Y)"), ``bracket-maker`` ("GPT-4（OpenAI）", "ByteDance(YunQue)"), ``bracket-technique`` ("BERT（Encoder-Only）"), ``by-makers`` ("X was proposed … by A, B
 and C", "developed at Y"), ``creator-role`` ("Shire 的创始人"), ``bio-creation`` ("曾联合发起 Milvus"
 in an author bio); a fact whose subject is the
 document's topic carries ``+topic``. Structure rules live in ``structure.py``; the learned
@@ -28,6 +28,7 @@ MAKERS = ("Organization", "Person")
 MADE = ("Model", "Tool", "Technology")
 BUILDS = ("Model", "Tool")
 COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|或|,\s*and)\s*$")
+ASIDE = re.compile(r"^\s*[（(][^()（）]{1,30}[)）]")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
 MAX_CUE_GAP = 10  # characters between a cue word and its first object
 OWNERSHIP = {"旗下的", "旗下", "下属的", "下属", "孵化的", "旗下的子公司", "的子公司"}
@@ -61,17 +62,28 @@ def _between(text: str, left: Candidate, right: Candidate) -> str:
     return text[left.end:right.start].strip()
 
 
-def _group(mentions: list[Candidate], index: int, text: str, step: int) -> list[Candidate]:
-    """The mention at index plus the ones coordinated with it ("A、B 和 C"), walking by step."""
+def _group(mentions: list[Candidate], index: int, text: str, step: int, rules: RuleSet | None = None) -> list[Candidate]:
+    """The mention at index plus the ones coordinated with it ("A、B 和 C"), walking by step; with
+    ``rules``, also across the type word each one carries ("A 底座模型和 B 对话模型")."""
     group = [mentions[index]]
     i = index
     while 0 <= i + step < len(mentions):
         a, b = sorted((mentions[i], mentions[i + step]), key=lambda m: m.start)
-        if not COORDINATION.match(text[a.end:b.start]):
+        gap = ASIDE.sub("", text[a.end:b.start])  # "A（a）、B 和 C": an alias in brackets keeps the list going
+        if not COORDINATION.match(gap) and not (rules and COORDINATION.match(_drop_type_word(gap, rules))):
             break
         i += step
         group.append(mentions[i])
     return group
+
+
+def _drop_type_word(gap: str, rules: RuleSet) -> str:
+    """The gap without the type word it opens with ("底座模型和" → "和")."""
+    stripped = gap.lstrip()
+    for cue in sorted(rules.latin_cues["Model"] + rules.latin_cues["Tool"], key=len, reverse=True):
+        if stripped.startswith(cue):
+            return stripped[len(cue):]
+    return gap
 
 
 PRONOUN = re.compile(
@@ -128,17 +140,18 @@ def _brand_makers(mentions: list[Candidate], matcher, entries) -> list[RawFact]:
 
 
 def first_person_facts(text: str, mentions: list[Candidate], authors: list[Candidate], rules: RuleSet) -> list[RawFact]:
-    """"We introduce SGLang …" in a signed article: what the authors say they made is developedBy them."""
+    """"We introduce SGLang …" in a signed article, "**[2023/09/26]** 发布 X" in a README's news: what
+    the authors (the project's maker) say they made is developedBy them."""
     if not authors:
         return []
-    match = _first_person(rules).search(text)
+    match = _first_person(rules).search(text) or _dated_release(rules).match(text)
     if match is None:
         return []
     after = [m for m in mentions if m.start >= match.end() and m.type in MADE]
     if not after or after[0].start - match.end() > MAX_CUE_GAP * 2:
         return []
     index = mentions.index(after[0])
-    made = [m for m in _group(mentions, index, text, 1) if m.type in MADE]
+    made = [m for m in _group(mentions, index, text, 1, rules) if m.type in MADE]
     return [RawFact(product, "developedBy", author, "first-person") for product in made for author in authors]
 
 
@@ -147,6 +160,12 @@ def _first_person(rules: RuleSet) -> re.Pattern:
     subject = "|".join(re.escape(w) for w in sorted(rules.relations["first_person"], key=len, reverse=True))
     verb = "|".join(re.escape(w) for w in sorted(rules.relations["first_person_verbs"], key=len, reverse=True))
     return re.compile(rf"(?<![A-Za-z])(?:{subject})\s*(?:have |had |just |also |now |today )*(?:{verb})(?![A-Za-z])")
+
+
+@lru_cache(maxsize=4)
+def _dated_release(rules: RuleSet) -> re.Pattern:
+    verb = "|".join(re.escape(w) for w in sorted(rules.relations["first_person_verbs"], key=len, reverse=True))
+    return re.compile(rf"{rules.dated_line.pattern}(?:{verb})(?![A-Za-z])")
 
 
 # a clause whose subject is a person ("我们将使用…", "you can use…") is not about the document's topic
@@ -403,6 +422,7 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
 
 # what may open a line before its subject: a list marker, emphasis, a number
 OPENING_NAME = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)?[*_`\[【「“\"]*\s*$")
+BRACKETED = re.compile(r"[*_`]*\s*[（(]\s*")
 FROM_MAKER = re.compile(r"[*_`]*\s*[（(]\s*(?:来自|from)\s*$", re.I)
 BY_MAKERS = re.compile(
     r"(?<![A-Za-z])(?:proposed|introduced|released|developed|created|presented|published|open-sourced|trained|built|written|made|contributed)"
@@ -410,6 +430,11 @@ BY_MAKERS = re.compile(
 )
 # "vLLM was originally developed in the Sky Computing Lab at UC Berkeley": made at an organization
 MADE_AT = re.compile(r"(?<![A-Za-z])(?:developed|created|built|incubated|started|born)\s+(?:[a-z]+\s+){0,2}?(?:at|in)\s+(?:the\s+)?$")
+
+
+def _in_brackets(text: str, outer: Candidate, inner: Candidate) -> bool:
+    """"outer（inner）": the inner mention fills the brackets right after the outer one."""
+    return BRACKETED.fullmatch(text[outer.end:inner.start]) is not None and text[inner.end:inner.end + 2].lstrip().startswith((")", "）"))
 
 
 def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
@@ -424,6 +449,14 @@ def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
         if made is not None and made.type in MADE and FROM_MAKER.fullmatch(text[made.end:maker.start]):
             facts.extend(RawFact(made, "developedBy", m, "from-maker") for m in _group(mentions, index, text, 1) if m.type in MAKERS)
             continue
+        after = mentions[index + 1] if index + 1 < len(mentions) else None
+        for inner, outer in ((maker, made), (after, maker)):
+            # "GPT-4（OpenAI）", "ByteDance(YunQue)": a product and its maker, one in brackets after the other
+            if inner is None or outer is None or maker.type != "Organization" or not _in_brackets(text, outer, inner):
+                continue
+            product = made if inner is maker else after
+            if product.type in BUILDS:
+                facts.append(RawFact(product, "developedBy", maker, "bracket-maker"))
         if index and re.search(r"由\s*$", text[:maker.start]) and OPENING_NAME.match(text[:mentions[0].start]) and mentions[0].type in MADE:
             group = [m for m in _group(mentions, index, text, 1) if m.type in MAKERS]
             if re.match(r"\s*(?:等人?)?\s*(?:联合|共同)?(?:发布|提出|开发|开源|推出|创建)", text[group[-1].end:]):
@@ -495,7 +528,7 @@ def _cue_relation(
         elif before and not (inside[before[-1]].type == "Organization" and len(text[inside[before[-1]].end:cue.start()].strip()) > 4):
             # an organization far from the cue is where the work came from, not what uses the technique
             subjects, how = [m for m in _group(inside, before[-1], text, -1) if m.type in subject_types], rule
-        elif any(c.type in subject_types for c in carried):
+        elif any(c.type in subject_types for c in carried) and not _noun_subject(text, cue, rules):
             subjects, how = [next(c for c in carried if c.type in subject_types)], rule
         elif modifier:
             subjects, how = [modifier[0]], rule + "-modifier"
@@ -506,6 +539,15 @@ def _cue_relation(
                 if target is not subject and target.text != subject.text:
                     facts.append(RawFact(subject, predicate, target, how))
     return facts
+
+
+def _noun_subject(text: str, cue: re.Match, rules: RuleSet) -> bool:
+    """"Preliminary evaluations based on GPT-4": a lower-case English word before an English cue is
+    its subject."""
+    if not cue.group(0).isascii():
+        return False
+    word = re.search(r"(?<![A-Za-z])([a-z]+)\s*$", text[:cue.start()])
+    return word is not None and word.group(1) not in rules.relations["topic_verb_links_en"]
 
 
 def _foundation(text: str, inside: list[Candidate], start: int, end: int, carried: list[Candidate]) -> list[RawFact]:
@@ -568,7 +610,7 @@ def _support_of(text: str, inside: list[Candidate], start: int, end: int, carrie
 
 
 def _feature_of(text: str, mentions: list[Candidate]) -> list[RawFact]:
-    """'GPT 模型的 Function Calling 功能' → GPT usesTechnology Function Calling."""
+    """'GPT 模型的 Function Calling 功能', 'BERT（Encoder-Only）' → GPT/BERT usesTechnology …"""
     facts = []
     for left, right in zip(mentions, mentions[1:]):
         if left.type in BUILDS and right.type == "Technology":
@@ -576,6 +618,9 @@ def _feature_of(text: str, mentions: list[Candidate]) -> list[RawFact]:
                 r"\s*(?:功能|能力|特性|机制|支持)", text[right.end:]
             ):
                 facts.append(RawFact(left, "usesTechnology", right, "feature-of"))
+            elif _in_brackets(text, left, right):
+                # "BERT（Encoder-Only）", "GPT (Decoder-Only)": a model and, in brackets, what it is built as
+                facts.append(RawFact(left, "usesTechnology", right, "bracket-technique"))
     return facts
 
 

@@ -82,15 +82,15 @@ class Resolver:
                     self._splits[key] = sorted(strong, key=lambda t: (-votes[t], t))
         return self._splits
 
-    def link(self, alias: Candidate, head: Candidate) -> None:
-        """Merge an alias written as "head（alias）" into its head; a lexicon entry stays the root."""
+    def link(self, alias: Candidate, head: Candidate, reason: str = "is written as an alias of {head!r} in parentheses") -> None:
+        """Merge an alias ("head（alias）", a surname) into its head; a lexicon entry stays the root."""
         a, h = self._find(self.raw_key(alias)), self._find(self.raw_key(head))
         if a == h or (a.startswith("lex:") and h.startswith("lex:")):
             return
         child, root = (h, a) if a.startswith("lex:") else (a, h)
         self.parent[child] = root
         self.heads.setdefault(root, head.text)
-        self.reasons[root].add(f"{alias.text!r} is written as an alias of {head.text!r} in parentheses")
+        self.reasons[root].add(f"{alias.text!r} " + reason.format(head=head.text))
 
     def add(self, cand: Candidate) -> None:
         """Count one mention: its surface form, its type vote, why it lands on its key."""

@@ -12,8 +12,15 @@ from aikg.errors import AikgError
 from aikg.extract.lexicon import normalize
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+def _alternation(words: list[str], whole_words: bool = False) -> str:
+    """Longest first; with ``whole_words``, a word that begins or ends with a Latin letter matches
+    only as a whole word ("uses" is not in "causes")."""
+    def bounded(word: str) -> str:
+        head = r"(?<![A-Za-z])" if whole_words and re.match(r"[A-Za-z]", word) else ""
+        tail = r"(?![A-Za-z])" if whole_words and re.search(r"[A-Za-z]$", word) else ""
+        return head + re.escape(word) + tail
+
+    return "|".join(bounded(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,8 +41,11 @@ class RuleSet:
     given_names: frozenset[str]
     pinyin_word: re.Pattern  # one or two pinyin syllables, a whole word
     english_function_words: frozenset[str]
+    generic_heads_en: frozenset[str]
     structure: dict[str, tuple[str, ...]]  # table header words: maker_headers, product_headers
     citation_line: re.Pattern
+    file_name: re.Pattern
+    dated_line: re.Pattern
     org_final_chars: tuple[str, ...]
     technology_suffixes: tuple[str, ...]
     technology_latin_suffixes: tuple[str, ...]
@@ -60,7 +70,7 @@ class RuleSet:
 
 @lru_cache(maxsize=64)
 def _compiled(rules: RuleSet, key: str) -> re.Pattern:
-    return re.compile(_alternation(list(rules.relations[key])))
+    return re.compile(_alternation(list(rules.relations[key]), whole_words=True))
 
 
 @lru_cache(maxsize=64)
@@ -100,8 +110,11 @@ def load_rules(path: Path) -> RuleSet:
         given_names=frozenset(person["given_names"].split()),
         pinyin_word=_pinyin_word(person["pinyin_initials"], person["pinyin_finals"]),
         english_function_words=frozenset(w.lower() for w in latin["english_function_words"]),
+        generic_heads_en=frozenset(w.lower() for w in latin["generic_heads_en"]),
         structure={k: tuple(v) for k, v in data["structure"].items() if isinstance(v, list)},
         citation_line=re.compile(data["structure"]["citation_line"]),
+        file_name=re.compile(data["structure"]["file_name"]),
+        dated_line=re.compile(data["relations"]["dated_line"]),
         org_final_chars=tuple(data["jieba"]["org_final_chars"].split()),
         technology_suffixes=tuple(sorted(data["technology"]["suffixes"], key=len, reverse=True)),
         technology_latin_suffixes=tuple(sorted(data["technology"]["latin_suffixes"], key=len, reverse=True)),

@@ -6,6 +6,8 @@
   product developedBy maker (rule ``table-row``).
 - A base-model column (基座模型 / Base Model …) beside a product column gives, per row, product
   basedOn base (rule ``table-base``).
+- A table with a product column and neither: the techniques a row names in its other cells are its
+  product's ("| XVERSE-13B-Chat | INT8 |": rule ``table-technique``).
 - A model-hub id ("THUDM/chatglm2-6b") makes its owner the maker of the model or tool after the
   slash (rule ``hub-id``), the owner a mention of an organization.
 - A list under a line that ends with a colon and announces features or support ("vLLM is fast
@@ -100,10 +102,12 @@ class StructureReader:
         self.column_predicate = "developedBy"
         if maker is None and base is not None:
             maker, self.column_predicate = base, "basedOn"  # "| Model | Base Model |": each row's base
-        if maker is None:
-            return None
         product = next((i for i, h in enumerate(headers) if i != maker and any(w.lower() in h.lower() for w in words["product_headers"])), None)
-        if product is None and maker != 0:
+        if maker is None:
+            if product is None:
+                return None
+            self.column_predicate = "usesTechnology"  # "| 模型 | 量化类型 |": the techniques a row names are its product's
+        elif product is None and maker != 0:
             product = 0
         if product is not None:
             self.product_type = "Model" if any(w.lower() in headers[product].lower() for w in words["model_headers"]) else "Tool"
@@ -180,6 +184,11 @@ class StructureReader:
         if self.columns is None:
             return []
         product_col, maker_col = self.columns
+        if maker_col is None:
+            a, b = cells[product_col] if product_col < len(cells) else (0, 0)
+            products = [m for m in mentions if a <= m.start and m.end <= b and m.type in BUILDS]
+            techniques = [m for m in mentions if m.type == "Technology" and not (a <= m.start and m.end <= b)]
+            return [RawFact(products[0], "usesTechnology", t, "table-technique") for t in techniques] if products else []
 
         def in_cell(col: int | None, types: tuple[str, ...]) -> list[Candidate]:
             if col is None or col >= len(cells):

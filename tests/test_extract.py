@@ -33,6 +33,10 @@ def typed(nlp, text):
     return {(m.text, m.type) for m in find_mentions(nlp, text)}
 
 
+def types(nlp, text):
+    return dict(typed(nlp, text))
+
+
 def facts(nlp, rules, text, bio_person=None):
     found = find_mentions(nlp, text)
     person = next((m for m in found if m.text == bio_person), None) if bio_person else None
@@ -255,3 +259,25 @@ def test_a_numbered_item_is_not_cut_after_its_number(tmp_path):
     (doc, articles), = read_corpus([path])
     texts = [s.text for s in split_sentences(doc, articles[0])]
     assert "1. **ALBERT** (来自 Google Research) 由 Zhenzhong Lan 发布。" in texts and "12. **BART** (来自 Facebook)" in texts
+
+
+def test_a_list_types_the_names_only_their_shape_typed(nlp):
+    # invented names: "Zorbo"/"cZorbo" are typed by the known techniques they are listed with
+    found = types(nlp, "实现 DPO（直接偏好优化）/Zorbo/cZorbo 和 KTO")
+    assert found["Zorbo"] == "Technology" and found["cZorbo"] == "Technology"
+    assert types(nlp, "基于 Ray、vLLM 和 Quillserve 构建")["Quillserve"] == "Tool"
+    # a list of mixed kinds types nothing; a space is no list
+    assert types(nlp, "支持 Qwen、DPO 和 Zorbo")["Zorbo"] == "Tool"  # as its shape alone says
+    assert types(nlp, "Meta Quillserve is fast").get("Quillserve") != "Organization"
+    # a name whose shape says model keeps it
+    assert types(nlp, "支持 DPO、KTO 和 Zorbo-7B")["Zorbo-7B"] == "Model"
+
+
+def test_a_numbered_known_technique_is_a_technique(nlp):
+    found = types(nlp, "基于 ZeRO-3 和 FlashAttention2 构建")
+    assert found == {"ZeRO-3": "Technology", "FlashAttention2": "Technology"}
+
+
+def test_a_capitalized_phrase_after_a_given_name_is_not_a_person(nlp):
+    found = types(nlp, "Ray-based Reinforced Finetuning for agents")
+    assert "Person" not in found.values()

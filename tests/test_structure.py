@@ -308,3 +308,16 @@ def test_a_model_and_its_architecture_in_brackets(tmp_path: Path):
     text = "# 进化树\n\n在 LLM 进化树中，BERT（Encoder-Only）、T5（Encoder-Decoder）、GPT（Decoder-Only）分别代表三条路线。\n"
     uses = {(f[0], f[2]) for f in facts_of(tmp_path, "tree.md", text) if f[1] == "usesTechnology" and f[3] == "bracket-technique"}
     assert uses == {("BERT", "Encoder-Only"), ("T5", "Encoder-Decoder"), ("GPT", "Decoder-Only")}, uses
+
+
+def test_a_readme_list_of_supported_techniques_and_its_plans(tmp_path):
+    text = (
+        "# zorbo.cpp\n\nThe main goal of `zorbo.cpp` is fast local inference.\n\n"
+        "- AVX, AVX2 and AMX support for x86 architectures\n"
+        "- Vulkan and SYCL backend support\n"
+        "- [ ] 支持 FP8 量化\n"
+    )
+    found = {(s, p, o) for s, p, o, _ in facts_of(tmp_path, "README.md", text)}
+    for technique in ("AVX", "AVX2", "AMX", "Vulkan", "SYCL"):
+        assert ("zorbo.cpp", "usesTechnology", technique) in found
+    assert not any(o.startswith("FP8") for _, _, o in found), "an unchecked to-do item is a plan, not a fact"

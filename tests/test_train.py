@@ -19,6 +19,8 @@ def test_training_reads_only_the_training_part():
     split = json.loads((ANNOTATIONS / "public" / "split.json").read_text(encoding="utf-8"))
     assert "report" in names and set(split["train"]) <= names
     assert not names & set(split["dev"]), "the dev holdout is never fitted on"
+    assert not names & set(split["tune"]["stems"]), "the tuning documents only choose the threshold"
+    assert not set(split["tune"]["stems"]) & set(split["dev"])
     assert not any("holdout" in str(p) for c in training_corpora(ANNOTATIONS) for p in c.texts + c.golds)
 
 
@@ -30,8 +32,10 @@ def test_retraining_reproduces_the_shipped_files(tmp_path: Path):
     assert (tmp_path / TYPER_FILE.name).read_bytes() == TYPER_FILE.read_bytes()
     # both learners were compared under leave-one-document-out cross-validation
     assert set(report.cv) == {"logreg", "linear-svm"} and report.groups >= 20
+    # the threshold is the one with the best relation F1 on the tuning documents, built as aikg builds
+    tuned = {t: round(r.relation.f1, 3) for t, r in report.tuned.items()}
+    assert len(tuned) >= 4 and tuned[report.threshold] == max(tuned.values()), tuned
     chosen = report.cv["logreg"][report.threshold]["all"]
-    assert round(chosen.f1, 3) == max(round(figures["all"].f1, 3) for figures in report.cv["logreg"].values())
     assert chosen.f1 >= 0.6, chosen
 
 
@@ -41,7 +45,9 @@ def test_report_cross_validated_relation_figures():
     figures = cross_validate_graph(ANNOTATIONS, thresholds=(_shipped_model().threshold,))
     (by_set,) = figures.values()
     report = by_set["report"]
-    assert report.relation.precision >= 0.72 and report.relation.f1 >= 0.62, report.relation
+    # the threshold is chosen for text aikg has not seen (the tuning documents): 0.6 trades report
+    # precision (0.748 at 0.7) for recall on new documents
+    assert report.relation.precision >= 0.70 and report.relation.f1 >= 0.62, report.relation
     assert report.per_predicate["authorOf"].f1 == 1.0
     assert by_set["en"].relation.precision >= 0.82 and by_set["en"].relation.recall >= 0.55, by_set["en"].relation
 

@@ -6,8 +6,9 @@ entity by its surface form; a pair's label is the gold relation between the two
 entities when the sentence is the one the relation's evidence quotes, ``none`` when the
 gold has no relation between them. A gold relation stated elsewhere makes the pair
 ambiguous: it is left out. The training part is the report (``annotations/report``),
-the public documents' training split and ``annotations/unseen``; the public dev split
-and ``annotations/holdout`` are never read here.
+the public documents' training split and ``annotations/unseen``; the model's threshold is
+chosen on the public tuning split (graph-level F1 of documents no weight was fitted on);
+the public dev split and ``annotations/holdout`` are never read here.
 """
 
 from __future__ import annotations
@@ -299,6 +300,47 @@ def choose_threshold(results: dict[float, dict[str, Figures]]) -> float:
     return max(results, key=lambda t: (round(results[t]["all"].f1, 3), t))
 
 
+def tuning_corpus(root: Path = ANNOTATIONS) -> Corpus | None:
+    """The public documents set aside to choose the relation model's threshold: annotated like
+    the rest, never fitted on (split.json "tune")."""
+    split = json.loads((root / "public" / "split.json").read_text(encoding="utf-8"))
+    stems = sorted(split.get("tune", {}).get("stems", []))
+    if not stems:
+        return None
+    return Corpus("tune", [root / "public" / f"{s}.md" for s in stems], [root / "public" / f"{s}.json" for s in stems])
+
+
+def tune_threshold(model_text: str, corpus: Corpus, typer_path: Path, thresholds=THRESHOLDS) -> dict[float, object]:
+    """Graph-level figures (``aikg.evaluate.EvalReport``) of the tuning documents per threshold:
+    each is built as ``aikg build`` builds it, with this model and typer."""
+    import dataclasses
+    import tempfile
+
+    from aikg.corpus import read_corpus
+    from aikg.evaluate import evaluate
+    from aikg.extract import extract_document, resolve
+    from aikg.extract.pipeline import build_nlp
+    from aikg.extract.relmodel import RelationModel
+    from aikg.extract.rules import load_rules
+    from aikg.extract.typer import TypeModel
+    from aikg.graph.rdf import to_graph, turtle_bytes
+
+    rules, nlp = load_rules(paths.RULES), build_nlp()
+    model = RelationModel.from_json(json.loads(model_text))
+    typer = TypeModel.load(typer_path)
+    results = [extract_document(doc, articles, nlp, model=model, typer=typer) for doc, articles in read_corpus(corpus.texts)]
+    out = {}
+    for threshold in thresholds:
+        tuned = dataclasses.replace(model, threshold=threshold)
+        for result in results:
+            for item in result.sentences:
+                item.learned = tuned.facts(item.sentence.text, item.heads, item.facts, rules, item.sentence.in_bio)
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / paths.GRAPH_FILE).write_bytes(turtle_bytes(to_graph(resolve(results))))
+            out[threshold] = evaluate(corpus.golds, Path(tmp))
+    return out
+
+
 
 # --------------------------------------------------------------------------- the model file
 
@@ -411,6 +453,7 @@ class TrainReport:
     typer_threshold: float
     typer_cv: tuple[float, dict[float, float]]  # rules' accuracy, typer's accuracy per threshold
     typer_path: Path
+    tuned: dict[float, object] = field(default_factory=dict)  # threshold → EvalReport of the tuning documents
 
 
 def _write(path: Path, text: str) -> None:
@@ -430,12 +473,17 @@ def train(out_dir: Path | None = None, learners: tuple[str, ...] = LEARNERS, roo
     out_dir = out_dir or MODEL_FILE.parent
     examples, mentions = all_examples(training_corpora(root))
     cv = {learner: cross_validate(examples, learner, THRESHOLDS if learner == "logreg" else (0.0,)) for learner in learners}
-    threshold = choose_threshold(cv["logreg"]) if "logreg" in cv else 0.5
-    text = model_json(examples, threshold)
-    _write(out_dir / MODEL_FILE.name, text)
     typer_cv = cross_validate_typer(mentions)
     typer_threshold = max(typer_cv[1], key=lambda t: (round(typer_cv[1][t], 3), t))
     _write(out_dir / TYPER_FILE.name, model_json(mentions, typer_threshold, ENTITY_TYPES, "entity typer", TYPER_C))
+    # the threshold: best F1 on documents no weight was fitted on, else cross-validated
+    threshold = choose_threshold(cv["logreg"]) if "logreg" in cv else 0.5
+    tuning, tuned = tuning_corpus(root), {}
+    if tuning is not None and "logreg" in cv:
+        tuned = tune_threshold(model_json(examples, threshold), tuning, out_dir / TYPER_FILE.name)
+        threshold = max(tuned, key=lambda t: (round(tuned[t].relation.f1, 3), t))
+    text = model_json(examples, threshold)
+    _write(out_dir / MODEL_FILE.name, text)
     return TrainReport(
         examples=len(examples),
         positives=sum(e.label != "none" for e in examples),
@@ -448,4 +496,5 @@ def train(out_dir: Path | None = None, learners: tuple[str, ...] = LEARNERS, roo
         typer_threshold=typer_threshold,
         typer_cv=typer_cv,
         typer_path=out_dir / TYPER_FILE.name,
+        tuned=tuned,
     )

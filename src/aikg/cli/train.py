@@ -15,7 +15,8 @@ def train_command(
     annotations: Path = typer.Option(None, "--annotations", help="The annotations/ folder of a source checkout (default: ./annotations, or the checkout's)."),
 ) -> None:
     """Fit the relation model and the entity typer on annotations/ (report, public training split,
-    unseen), deterministically; print leave-one-document-out figures of each learner compared."""
+    unseen), deterministically; choose the threshold on the public tuning split; print
+    leave-one-document-out figures of each learner compared."""
     from rich.console import Console
     from rich.table import Table
 
@@ -36,6 +37,9 @@ def train_command(
                 mark = " *" if learner == "logreg" and threshold == report.threshold else ""
                 table.add_row(f"{threshold:g}{mark}", scope, f"{f.precision:.3f}", f"{f.recall:.3f}", f"{f.f1:.3f}", str(f.tp), str(f.fp), str(f.fn))
         console.print(table)
+    if report.tuned:
+        tuned = ", ".join(f"{t:g}: {r.relation.precision:.3f}/{r.relation.recall:.3f}/{r.relation.f1:.3f}" for t, r in report.tuned.items())
+        console.print(f"threshold chosen on the tuning documents (split.json 'tune'), relation P/R/F1 by threshold: {tuned}")
     console.print(f"wrote {report.model_path} ({report.bytes:,} bytes; logreg, threshold {report.threshold:g})")
     kept, typed = report.typer_cv
     figures = ", ".join(f"{t:g}: {a:.3f}" for t, a in typed.items())

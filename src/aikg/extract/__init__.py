@@ -16,7 +16,7 @@ from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
 from aikg.extract.structure import StructureReader
-from aikg.extract.typer import load_typer, retype
+from aikg.extract.typer import TypeModel, load_typer, retype
 from aikg.records import Article, Document, Entity, Extraction, Mention, Relation, Sentence
 
 EVIDENCE_MAX = 240
@@ -171,11 +171,12 @@ def document_topic(article: Article, mentions: list[Candidate], text: str) -> Ca
     return None
 
 
-def extract_document(doc: Document, articles: list[Article], nlp=None, model: RelationModel | None = None, learned: bool = True) -> DocumentResult:
+def extract_document(doc: Document, articles: list[Article], nlp=None, model: RelationModel | None = None, learned: bool = True, typer: TypeModel | None = None) -> DocumentResult:
     """Find mentions and facts in every sentence of one document.
 
     Facts come from the relation rules and from the learned relation model (the shipped
-    one unless ``model`` is given; none when ``learned`` is false).
+    one unless ``model`` is given; none when ``learned`` is false); names only their shape
+    typed are retyped by the typer (the shipped one unless ``typer`` is given).
     """
     from aikg.extract.pipeline import build_nlp, find_mentions
 
@@ -203,7 +204,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
             if any((s, e) not in covered for s, e, _, _ in echo_matcher.find(sentence.text)):
                 found[index] = find_mentions(nlp, sentence.text, echo_matcher)
 
-    typer = load_typer() if learned else None
+    typer = (typer or load_typer()) if learned else None
     found = [retype(s.text, mentions, rules, typer) for (_, s), mentions in zip(sentences, found)]
     result = DocumentResult(document=doc, articles=articles)
     topics = {a.id: document_topic(a, [m for (art, _), ms in zip(sentences, found) if art.id == a.id for m in ms], doc.text) for a in articles if a.id == doc.slug}
@@ -253,6 +254,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         elif topic is not None and not any(m.text == topic.text or (m.key and m.key == topic.key) for m in heads):
             # a README's features seldom repeat its project's name: the model may pair the topic too
             heads = [Candidate(0, 0, topic.text, topic.type, "topic", topic.key)] + heads
+        if rules.planned_item.match(sentence.text):  # "- [ ] 支持智能体": a plan states no fact
+            facts, heads = [], []
         learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
         aliases += surname_links
         result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned))

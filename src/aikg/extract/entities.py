@@ -13,6 +13,7 @@ mention ("CC BY-NC 4.0"); a bare release number is no name.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ PRIORITY = {
     "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
+    "technology-variant": 3, "coordinated": 3,
 }
 
 
@@ -227,7 +229,10 @@ def latin_candidates(
         if re.fullmatch(r"[A-Z]{1,2}", name) or not (title_case or re.search(r"[A-Z0-9]", name) or ENGLISH_SHAPES.fullmatch(name)):
             continue  # "QA", "TF"; "scaling 模型": too short or plain English
         prefix = _known_prefix(name, prefix_matcher, entries)
-        if prefix is not None and prefix.type in ("Model", "Tool") and rule != "org-latin":
+        variant = _technique_variant(name, prefix_matcher, entries) if etype is None else None
+        if variant is not None:
+            etype, rule = "Technology", "technology-variant"  # "ZeRO-3", "FlashAttention2": a numbered technique
+        elif prefix is not None and prefix.type in ("Model", "Tool") and rule != "org-latin":
             # "Qwen2.5-Coder" extends a known model: same type, new thing
             etype, rule = prefix.type, "latin-prefix"
         elif etype is None and rules.model_shape.search(name):
@@ -263,6 +268,21 @@ def _known_prefix(name: str, matcher: SurfaceMatcher, entries: dict[str, Lexicon
     for start, end, _form, value in matcher.find(head):
         if start == 0 and end == len(head) and head != name and isinstance(value, str):
             return entries.get(value)
+    return None
+
+
+TECHNIQUE_NUMBER = re.compile(r"[-_ ]?v?\d+(?:\.\d+)*$")
+
+
+def _technique_variant(name: str, matcher: SurfaceMatcher, entries: dict[str, LexiconEntry]) -> LexiconEntry | None:
+    """The known technique a name numbers ("ZeRO" for "ZeRO-3", "FlashAttention" for "FlashAttention2")."""
+    base = TECHNIQUE_NUMBER.sub("", name)
+    if base == name or len(base) < 2:
+        return None
+    for start, end, _form, value in matcher.find(base):
+        if start == 0 and end == len(base) and isinstance(value, str):
+            entry = entries.get(value)
+            return entry if entry is not None and entry.type == "Technology" else None
     return None
 
 
@@ -351,7 +371,9 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-verb"))
         elif not any(after.startswith(c) for cues in rules.latin_cues.values() for c in cues):
             words = match.group(0).split()
-            if words[0].split("-")[0] in rules.given_names:
+            hyphen_words = [part for w in words for part in w.split("-")]
+            if words[0].split("-")[0] in rules.given_names and all(part[:1].isupper() for part in hyphen_words) \
+                    and words[-1] not in rules.technology_latin_suffixes:  # not "Ray-based Reinforced Finetuning"
                 found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-given-name"))
             elif all(rules.pinyin_word.fullmatch(part) for w in words if not w.endswith(".") for part in w.split("-")):
                 # a Chinese name in pinyin: "Zhuohan Li", "Wei-Lin Chiang", "Ying Sheng"
@@ -572,3 +594,30 @@ def choose(candidates: list[Candidate]) -> list[Candidate]:
         chosen.append(cand)
         occupied |= span
     return sorted(chosen, key=lambda c: c.start)
+
+
+# shape-only names a list can type: not "latin-shape", whose shape ("X-7B") already says model
+LIST_TYPED_RULES = frozenset({"latin-bare", "cjk-product", "list-bold"})
+
+
+def coordinated(text: str, chosen: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """A name only its shape typed takes the type of the names it is listed with, when those
+    agree: "DPO/IPO/cDPO 和 KTO" lists techniques, "Ray、vLLM 和 Foo" tools."""
+    ordered = sorted(chosen, key=lambda c: (c.start, c.end))
+    chains: list[list[Candidate]] = []
+    for cand in ordered:
+        gap = text[chains[-1][-1].end:cand.start] if chains else ""
+        if chains and gap.strip() and rules.coordination.fullmatch(gap):
+            chains[-1].append(cand)
+        else:
+            chains.append([cand])
+    retyped: dict[int, str] = {}
+    for chain in chains:
+        known = {c.type for c in chain if c.rule not in LIST_TYPED_RULES and c.rule != "latin-shape"}
+        if len(chain) < 2 or len(known) != 1:
+            continue
+        (etype,) = known
+        for c in chain:
+            if c.rule in LIST_TYPED_RULES and c.type != etype:
+                retyped[id(c)] = etype
+    return [dataclasses.replace(c, type=retyped[id(c)], rule="coordinated") if id(c) in retyped else c for c in chosen]

@@ -223,6 +223,7 @@ def sentence_facts(
             facts += _support_of(text, inside, start, end, carried)
             facts += _affiliation_verb(text, inside, start, end)
         previous = inside
+    facts += _trailing_support(text, mentions, rules, topic)
     facts += _creator_roles(text, mentions, rules, bio_person)
     if bio_person is not None:
         facts += _bio_affiliations(text, mentions, bio_person, rules)
@@ -604,6 +605,30 @@ def _support_of(text: str, inside: list[Candidate], start: int, end: int, carrie
         objects = [m for m in inside if o0 <= m.start and m.end <= o1 and m.type == "Technology"]
         before = [m for m in inside if m.end <= start + found.start() and m.type in BUILDS]
         subject = before[-1] if before else next((c for c in carried if c.type in BUILDS), None)
+        if subject is not None:
+            facts.extend(RawFact(subject, "usesTechnology", o, "uses-technology") for o in objects)
+    return facts
+
+
+TRAILING_SUPPORT = re.compile(r"(?<![A-Za-z-])support(?![A-Za-z-])")
+
+
+def _trailing_support(text: str, mentions: list[Candidate], rules: RuleSet, topic: Candidate | None) -> list[RawFact]:
+    """"AVX, AVX2 and AMX support", "Vulkan and SYCL backend support": techniques listed before the
+    noun are what the sentence's model or tool (else the document's topic) supports."""
+    facts = []
+    for found in TRAILING_SUPPORT.finditer(text):
+        listed = [m for m in mentions if m.end <= found.start()]
+        if not listed or listed[-1].type != "Technology" or not re.fullmatch(r"\s*(?:[a-z]+\s+)?", text[listed[-1].end:found.start()]):
+            continue
+        objects = [listed[-1]]
+        for left in reversed(listed[:-1]):
+            gap = text[left.end:objects[0].start]
+            if left.type != "Technology" or not gap.strip() or not rules.coordination.fullmatch(gap):
+                break
+            objects.insert(0, left)
+        before = [m for m in mentions if m.end <= objects[0].start and m.type in BUILDS]
+        subject = before[-1] if before else topic if not PERSONAL.search(text) else None
         if subject is not None:
             facts.extend(RawFact(subject, "usesTechnology", o, "uses-technology") for o in objects)
     return facts

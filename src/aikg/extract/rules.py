@@ -23,6 +23,12 @@ def _alternation(words: list[str], whole_words: bool = False) -> str:
     return "|".join(bounded(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _coordination(words: list[str], brackets: str) -> re.Pattern:
+    """What may stand between two names of one list: a coordinator, brackets closing an aside."""
+    around = rf"[{re.escape(brackets)}\s]*"
+    return re.compile(rf"{around}(?:(?:{_alternation(words, whole_words=True)}){around})?")
+
+
 @dataclass(frozen=True, eq=False)
 class RuleSet:
     """Cue words and lists, as sets and compiled patterns."""
@@ -46,6 +52,7 @@ class RuleSet:
     citation_line: re.Pattern
     file_name: re.Pattern
     dated_line: re.Pattern
+    planned_item: re.Pattern  # an unchecked to-do item: a plan, no fact
     org_final_chars: tuple[str, ...]
     technology_suffixes: tuple[str, ...]
     technology_latin_suffixes: tuple[str, ...]
@@ -53,6 +60,7 @@ class RuleSet:
     technology_heads: tuple[str, ...]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
     model_shape: re.Pattern
+    coordination: re.Pattern  # what may stand between two names of one list
     version_shape: re.Pattern
     min_bare_length: int
     relations: dict[str, tuple[str, ...]]
@@ -115,6 +123,7 @@ def load_rules(path: Path) -> RuleSet:
         citation_line=re.compile(data["structure"]["citation_line"]),
         file_name=re.compile(data["structure"]["file_name"]),
         dated_line=re.compile(data["relations"]["dated_line"]),
+        planned_item=re.compile(data["structure"]["planned_item"]),
         org_final_chars=tuple(data["jieba"]["org_final_chars"].split()),
         technology_suffixes=tuple(sorted(data["technology"]["suffixes"], key=len, reverse=True)),
         technology_latin_suffixes=tuple(sorted(data["technology"]["latin_suffixes"], key=len, reverse=True)),
@@ -127,6 +136,7 @@ def load_rules(path: Path) -> RuleSet:
             "Organization": tuple(latin["organization_cues"]),
         },
         model_shape=re.compile(latin["model_shape"]),
+        coordination=_coordination(latin["coordinators"], latin["list_brackets"]),
         version_shape=re.compile(latin["version_shape"]),
         min_bare_length=int(latin["min_bare_length"]),
         relations={k: tuple(v) for k, v in data["relations"].items() if isinstance(v, list)},

@@ -321,3 +321,29 @@ def test_a_readme_list_of_supported_techniques_and_its_plans(tmp_path):
     for technique in ("AVX", "AVX2", "AMX", "Vulkan", "SYCL"):
         assert ("zorbo.cpp", "usesTechnology", technique) in found
     assert not any(o.startswith("FP8") for _, _, o in found), "an unchecked to-do item is a plan, not a fact"
+
+
+def test_the_items_of_one_list_share_a_type(tmp_path):
+    text = "# zorbo.cpp\n\n## Supported models\n\n- [X] LLaMA\n- [x] Mistral 7B\n- [X] Quorbix\n- [X] Falcon\n"
+    assert mentions_of(tmp_path, "README.md", text)["Quorbix"] == "Model"
+    # a list whose known names disagree types nothing
+    mixed = "# Zorbo\n\n- LLaMA\n- vLLM\n- Quorbix\n"
+    assert mentions_of(tmp_path, "mixed.md", mixed).get("Quorbix") != "Model"
+
+
+def test_a_title_that_credits_an_organization_makes_it_we(tmp_path):
+    text = "# Generative Models by Quillmark AI\n\n## News\n\n- We are releasing **Zorbo-3D**, an image-to-video model.\n"
+    assert ("Zorbo-3D", "developedBy", "Quillmark AI", "first-person") in facts_of(tmp_path, "README.md", text)
+
+
+def test_we_introduce_our_models_named_after_their_kind(tmp_path):
+    # "we" are the maker the project's name carries, here written "Zorbo AI"
+    text = "# Zorbo-R1\n\nWe introduce our first-generation reasoning models, Zorbo-R1-Zero and Zorbo-R1.\n\nQuestions go to Zorbo AI.\n"
+    found = {(s, p, o) for s, p, o, _ in facts_of(tmp_path, "README.md", text)}
+    assert {("Zorbo-R1-Zero", "developedBy", "Zorbo AI"), ("Zorbo-R1", "developedBy", "Zorbo AI")} <= found
+
+
+def test_an_english_appositive_names_what_a_model_is_built_as(tmp_path):
+    text = "# Zorbo-V3\n\nWe present Zorbo-V3, a strong Mixture-of-Experts (MoE) language model with 671B parameters.\n"
+    found = {(s, p, o) for s, p, o, _ in facts_of(tmp_path, "README.md", text)}
+    assert ("Zorbo-V3", "usesTechnology", "Mixture-of-Experts") in found

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from aikg import paths
 from aikg.corpus import split_sentences
-from aikg.extract.entities import Candidate, parenthetical_aliases
+from aikg.extract.entities import Candidate, listed_types, parenthetical_aliases
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
 from aikg.extract.relations import PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, sentence_facts
 from aikg.extract.relmodel import RelationModel, load_model
@@ -136,8 +136,30 @@ def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Cand
     if topic is None:
         return []
     head = re.split(r"[-_\s]|(?<=[A-Za-z])(?=\d)", topic.text, maxsplit=1)[0].lower()
-    org = min((m for m in mentions if m.type == "Organization" and m.text.lower() == head), key=lambda m: m.text, default=None)
+    org = min((m for m in mentions if m.type == "Organization" and _names_maker(m.text, head)), key=lambda m: m.text, default=None)
     return [Candidate(0, 0, org.text, "Organization", "topic-maker", org.key)] if org else []
+
+
+def _names_maker(org: str, head: str) -> bool:
+    """"DeepSeek", "deepseek-ai", "DeepSeek AI" all name the maker of "DeepSeek-R1"."""
+    folded = re.sub(r"[-_\s.]", "", org.lower())
+    return folded.startswith(head) and folded[len(head):] in MAKER_TAILS
+
+
+MAKER_TAILS = frozenset({"", "ai", "inc", "lab", "labs", "team", "research"})
+
+
+def _title_maker(article: Article, sentences: list, found: list[list[Candidate]]) -> list[Candidate]:
+    """"# Generative Models by Stability AI": the organization a title credits speaks as "we"."""
+    title = next(((s, ms) for (a, s), ms in zip(sentences, found) if a.id == article.id), None)
+    if title is None:
+        return []
+    sentence, mentions = title
+    org = next((m for m in mentions if m.type == "Organization" and TITLE_CREDIT.search(sentence.text, 0, m.start)), None)
+    return [Candidate(0, 0, org.text, "Organization", "topic-maker", org.key)] if org else []
+
+
+TITLE_CREDIT = re.compile(r"(?<![A-Za-z])(?:by|from)\s+$|(?:出品|发布方|作者)[：:]\s*$")
 
 
 def document_topic(article: Article, mentions: list[Candidate], text: str) -> Candidate | None:
@@ -206,6 +228,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
 
     typer = (typer or load_typer()) if learned else None
     found = [retype(s.text, mentions, rules, typer) for (_, s), mentions in zip(sentences, found)]
+    found = listed_types([s for _, s in sentences], found, doc.text)
     result = DocumentResult(document=doc, articles=articles)
     topics = {a.id: document_topic(a, [m for (art, _), ms in zip(sentences, found) if art.id == a.id for m in ms], doc.text) for a in articles if a.id == doc.slug}
     # each article's authors as mentions facts can point at (only those the text yields as a mention)
@@ -213,7 +236,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     known_keys = {c.key for mentions in found for c in mentions if c.key}
     authors = {a.id: [Candidate(0, 0, n, seeds[n][0], "byline", seeds[n][2]) for n in a.authors if n in seeds and n in named] for a in articles}
     # who "we" are in an unsigned document: the signers, else the maker its topic's name carries
-    speakers = {a.id: authors[a.id] or _name_maker(topics.get(a.id), [m for ms in found for m in ms]) for a in articles}
+    speakers = {a.id: authors[a.id] or _title_maker(a, sentences, found) or _name_maker(topics.get(a.id), [m for ms in found for m in ms]) for a in articles}
     surnames = _surnames(found, matcher, rules)
     in_full = {(a.id, c.text) for (a, _), ms in zip(sentences, found) for c in ms if c.type == "Person"}
     bio_person: Candidate | None = None

@@ -277,10 +277,15 @@ TECHNIQUE_NUMBER = re.compile(r"[-_ ]?v?\d+(?:\.\d+)*$")
 def _technique_variant(name: str, matcher: SurfaceMatcher, entries: dict[str, LexiconEntry]) -> LexiconEntry | None:
     """The known technique a name numbers ("ZeRO" for "ZeRO-3", "FlashAttention" for "FlashAttention2")."""
     base = TECHNIQUE_NUMBER.sub("", name)
-    if base == name or len(base) < 2:
+    return _known_technique(base, matcher, entries) if base != name else None
+
+
+def _known_technique(name: str, matcher: SurfaceMatcher, entries: dict[str, LexiconEntry]) -> LexiconEntry | None:
+    """The lexicon technique this whole name is an alias of."""
+    if len(name) < 2:
         return None
-    for start, end, _form, value in matcher.find(base):
-        if start == 0 and end == len(base) and isinstance(value, str):
+    for start, end, _form, value in matcher.find(name):
+        if start == 0 and end == len(name) and isinstance(value, str):
             entry = entries.get(value)
             return entry if entry is not None and entry.type == "Technology" else None
     return None
@@ -438,13 +443,13 @@ def _name_lists(masked: str, found: list[Candidate], rules: RuleSet) -> list[Can
 
 
 # a list item that opens with a bold name: "1. **ALBERT** (来自 …", "- **vLLM**: …"
-BOLD_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+\*\*(?P<name>[A-Za-z\u4e00-\u9fff][\w.+&' \u4e00-\u9fff-]{0,38}[\w+])\*\*")
+BOLD_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(?:\[[xX]\]\s*)?\*\*(?P<name>[A-Za-z\u4e00-\u9fff][\w.+&' \u4e00-\u9fff-]{0,38}[\w+])\*\*")
 
 
-# a list item that is a name, or a name then its description in brackets or after a dash:
+# a list item (a checked box may open it) that is a name, or a name then its description in brackets or after a dash:
 # "- Enchanted (macOS native)", "- Hollama", "- Open WebUI - …" (an awesome-list's entries; not
 # "- Quantizations: GPTQ, AWQ", a label)
-PLAIN_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(?P<name>[A-Z][\w.+-]*[\w+](?: [A-Z0-9][\w.+-]*[\w+]){0,3})(?=\s*(?:[（(]|\s[-–—]\s|$))")
+PLAIN_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(?:\[[xX]\]\s*)?(?P<name>[A-Z][\w.+-]*[\w+](?: [A-Z0-9][\w.+-]*[\w+]){0,3})(?=\s*(?:[（(]|\s[-–—]\s|$))")
 
 
 def list_head_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
@@ -621,3 +626,39 @@ def coordinated(text: str, chosen: list[Candidate], rules: RuleSet) -> list[Cand
             if c.rule in LIST_TYPED_RULES and c.type != etype:
                 retyped[id(c)] = etype
     return [dataclasses.replace(c, type=retyped[id(c)], rule="coordinated") if id(c) in retyped else c for c in chosen]
+
+
+# a list item's opening: bullet or number, a check box, emphasis or a link bracket
+ITEM_HEAD = re.compile(r"\s*(?:[-*+•]|\d+[.)、])\s+(?:\[[ xX]\]\s*)?[*_\[`]*")
+MIN_LIST_ITEMS = 3
+
+
+def listed_types(sentences: list, found: list[list[Candidate]], text: str) -> list[list[Candidate]]:
+    """The names that open the items of one list share a type: where the known ones agree (two or
+    more, none against), a name only its shape typed takes it — "- [X] Falcon / - [X] Koala /
+    - [X] BakLLaVA" under a list of models. ``sentences`` carry absolute ``start``/``end`` offsets."""
+    runs: list[list[tuple[int, Candidate]]] = []
+    previous = None
+    for index, sentence in enumerate(sentences):
+        opening = ITEM_HEAD.match(sentence.text)
+        head = next((m for m in found[index] if opening and m.start == opening.end()), None)
+        if head is None:
+            previous = None
+            continue
+        contiguous = previous is not None and previous.article_id == sentence.article_id and not text[previous.end:sentence.start].strip()
+        if contiguous:
+            runs[-1].append((index, head))
+        else:
+            runs.append([(index, head)])
+        previous = sentence
+    retyped: dict[int, str] = {}
+    for run in runs:
+        known = [head.type for _, head in run if head.rule not in LIST_TYPED_RULES | {"latin-shape", "coordinated"}]
+        if len(run) < MIN_LIST_ITEMS or len(known) < 2 or len(set(known)) != 1:
+            continue
+        for _, head in run:
+            if head.rule in LIST_TYPED_RULES and head.type != known[0]:
+                retyped[id(head)] = known[0]
+    if not retyped:
+        return found
+    return [[dataclasses.replace(m, type=retyped[id(m)], rule="coordinated") if id(m) in retyped else m for m in mentions] for mentions in found]

@@ -148,11 +148,17 @@ def first_person_facts(text: str, mentions: list[Candidate], authors: list[Candi
     if match is None:
         return []
     after = [m for m in mentions if m.start >= match.end() and m.type in MADE]
-    if not after or after[0].start - match.end() > MAX_CUE_GAP * 2:
+    if not after:
+        return []
+    if after[0].start - match.end() > MAX_CUE_GAP * 2 and not KIND_PHRASE.fullmatch(text, match.end(), after[0].start):
         return []
     index = mentions.index(after[0])
     made = [m for m in _group(mentions, index, text, 1, rules) if m.type in MADE]
     return [RawFact(product, "developedBy", author, "first-person") for product in made for author in authors]
+
+
+# "We introduce our first-generation reasoning models, X and Y": what is released, named after its kind
+KIND_PHRASE = re.compile(r"\s*(?:[a-z0-9][\w-]*\s+){0,5}(?:models?|LLMs?|series|family|versions?|checkpoints?)\s*[,:：]\s*")
 
 
 @lru_cache(maxsize=4)
@@ -292,8 +298,12 @@ def _descriptor_pattern(rules: RuleSet) -> re.Pattern:
 
 
 @lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
 def _tool_nouns(rules: RuleSet) -> re.Pattern:
-    return re.compile(r"\s*(?:" + "|".join(re.escape(c) for c in rules.latin_cues["Tool"]) + ")")
+    """What a model or tool is called after the technique it is built as: "RAG 引擎", "MoE 模型",
+    "(MoE) language model"; a bracketed alias may stand between."""
+    nouns = "|".join(re.escape(c) for c in (*rules.latin_cues["Tool"], *rules.latin_cues["Model"]))
+    return re.compile(r"\s*(?:[（(][^（()）]{1,30}[)）]\s*)?(?:" + nouns + "|" + rules.cue_pattern("kind_nouns_en").pattern + ")")
 
 
 def _org_parts(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
@@ -341,11 +351,12 @@ def _org_title_person(text: str, mentions: list[Candidate]) -> list[RawFact]:
 
 
 def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
-    """'X 是 ORG 开源的…', 'X 是一个基于… 的 RAG 引擎' → developedBy / usesTechnology for X."""
+    """'X 是 ORG 开源的…', 'X 是一个基于… 的 RAG 引擎', 'X, a strong Mixture-of-Experts (MoE) language
+    model' → developedBy / usesTechnology for X."""
     if not mentions or mentions[0].type not in BUILDS:
         return []
     subject = mentions[0]
-    copula = re.match(r"\s*(?:是|为|作为|[：:])", text[subject.end:])
+    copula = re.match(r"\s*(?:是|为|作为|[：:])|,?\s+(?:is|was)\s+(?:an?|the)\s|,\s+(?:an?|the)\s", text[subject.end:])
     if not copula:
         return []
     start = subject.end + copula.end()

@@ -64,6 +64,20 @@ def test_the_model_decides_pairs_no_rule_decided_and_respects_the_ontology():
     assert model.facts(sentence, [c, b], [], RULES) == []
 
 
+def test_the_model_gives_one_thing_one_maker_per_sentence():
+    sentence = "Quillmark 和 Zorbo Labs 的 Fluxora"
+    q, z, f = mention("Quillmark", sentence, "Organization"), mention("Zorbo Labs", sentence, "Organization"), mention("Fluxora", sentence, "Tool")
+    made = LABELS.index("developedBy<")
+    # both organization-then-tool pairs look made-by; the adjacent one a little more
+    weights = {"t:Organization>Tool": tuple(3.0 if k == made else 0.0 for k in range(len(LABELS))),
+               "mb:0": tuple(0.5 if k == made else 0.0 for k in range(len(LABELS)))}  # no mention between
+    model = RelationModel(LABELS, tuple([0.0] * len(LABELS)), weights, 0.6)
+    pairs = [(i, j) for i in range(3) for j in range(i + 1, 3)]
+    assert any("t:Organization>Tool" in pair_features(sentence, [q, z, f], i, j, [], "zh", False, RULES) for i, j in pairs)
+    facts = model.facts(sentence, [q, z, f], [], RULES)
+    assert [(x.subject.text, x.predicate, x.object.text) for x in facts] == [("Fluxora", "developedBy", "Zorbo Labs")]
+
+
 def test_the_typer_retypes_only_shape_typed_names():
     sentence = "我们用 Zephyrine 框架 训练"
     bare = mention("Zephyrine", sentence, "Model", "latin-bare")

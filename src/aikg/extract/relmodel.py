@@ -208,7 +208,7 @@ class RelationModel(LinearModel):
         """The facts the model finds among one sentence's mentions (sorted by start), on the pairs
         no relation rule decided."""
         lang = language(text)
-        found: list[RawFact] = []
+        found: list[tuple[float, RawFact]] = []
         for i, j in candidate_pairs(text, mentions, rules):
             a, b = mentions[i], mentions[j]
             if rule_labels(rule_facts, a, b):
@@ -221,8 +221,16 @@ class RelationModel(LinearModel):
             subject, obj = (a, b) if label.endswith(">") else (b, a)
             if any(f.subject is subject and f.predicate == label[:-1] for f in rule_facts):
                 continue  # the rules already said what this subject's developer (base, …) is here
-            found.append(RawFact(subject, label[:-1], obj, RULE_NAME))
-        return found
+            found.append((probability, RawFact(subject, label[:-1], obj, RULE_NAME)))
+        # a sentence seldom gives one thing two makers: of the model's guesses, the likeliest
+        single = set(rules.relations["one_object_per_sentence"])
+        best: dict[tuple[int, str], float] = {}
+        for probability, fact in found:
+            if fact.predicate in single:
+                key = (id(fact.subject), fact.predicate)
+                best[key] = max(best.get(key, 0.0), probability)
+        return [fact for probability, fact in found
+                if fact.predicate not in single or probability >= best[(id(fact.subject), fact.predicate)]]
 
 
 @lru_cache(maxsize=4)

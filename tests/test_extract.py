@@ -281,3 +281,9 @@ def test_a_numbered_known_technique_is_a_technique(nlp):
 def test_a_capitalized_phrase_after_a_given_name_is_not_a_person(nlp):
     found = types(nlp, "Ray-based Reinforced Finetuning for agents")
     assert "Person" not in found.values()
+
+
+def test_chinese_technique_words_by_their_head(nlp):
+    found = types(nlp, "支持令牌压缩和温度采样，并做了参数卸载。")
+    assert found.get("令牌压缩") == "Technology" and found.get("温度采样") == "Technology" and found.get("参数卸载") == "Technology"
+    assert "二是融合" not in types(nlp, "一是开源，二是融合。")  # "二是" is no modifier

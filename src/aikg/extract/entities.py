@@ -478,7 +478,8 @@ def technology_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         tok_start, _, word = left[0]
         if len(word) < 2 or not re.fullmatch(f"[{CJK}]+", word) or "\x00" in masked[tok_start:start]:
             continue
-        if word in rules.org_boundaries or word in rules.technology_generic_heads or word_tag(word) in NON_NAME_TAGS:
+        if word in rules.org_boundaries or word in rules.technology_generic_heads or word_tag(word) in NON_NAME_TAGS \
+                or word[-1] in rules.non_modifier_final_chars:
             continue
         name = text[tok_start:match.end()]
         if normalize(name) not in rules.stop_forms:

@@ -57,6 +57,7 @@ class RuleSet:
     technology_suffixes: tuple[str, ...]
     technology_latin_suffixes: tuple[str, ...]
     technology_generic_heads: frozenset[str]
+    non_modifier_final_chars: str
     technology_heads: tuple[str, ...]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
     model_shape: re.Pattern
@@ -128,6 +129,7 @@ def load_rules(path: Path) -> RuleSet:
         technology_suffixes=tuple(sorted(data["technology"]["suffixes"], key=len, reverse=True)),
         technology_latin_suffixes=tuple(sorted(data["technology"]["latin_suffixes"], key=len, reverse=True)),
         technology_generic_heads=frozenset(data["technology"]["generic_heads"]),
+        non_modifier_final_chars=data["technology"]["non_modifier_final_chars"],
         technology_heads=tuple(data["technology"]["abbreviated_heads"]),
         latin_cues={
             "Model": tuple(latin["model_cues"]),

@@ -287,3 +287,12 @@ def test_chinese_technique_words_by_their_head(nlp):
     found = types(nlp, "支持令牌压缩和温度采样，并做了参数卸载。")
     assert found.get("令牌压缩") == "Technology" and found.get("温度采样") == "Technology" and found.get("参数卸载") == "Technology"
     assert "二是融合" not in types(nlp, "一是开源，二是融合。")  # "二是" is no modifier
+
+
+def test_english_makers_and_bases_in_prose(nlp, rules):
+    # invented names, English word order
+    assert ("Zorbo-7B", "developedBy", "Quillmark AI", "possessive-developer") in facts(nlp, rules, "Inference of Quillmark AI's Zorbo-7B model.")
+    assert ("Zorbo-VL", "developedBy", "Quillmark AI", "from-maker") in facts(nlp, rules, "Zorbo-VL, the vision-language model from Quillmark AI, reads video.")
+    assert ("Zorbo-Chat", "basedOn", "Mistral-7B", "based-on") in facts(nlp, rules, "Zorbo-Chat is a fine-tuned version of Mistral-7B.")
+    assert ("Zorbo-Chat", "basedOn", "LLaMA", "based-on") in facts(nlp, rules, "Zorbo-Chat is a chatbot trained by fine-tuning LLaMA on dialogues.")
+    assert not facts(nlp, rules, "Microsoft's investment in OpenAI grew.")

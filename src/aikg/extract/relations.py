@@ -436,6 +436,10 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
 OPENING_NAME = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)?[*_`\[【「“\"]*\s*$")
 BRACKETED = re.compile(r"[*_`]*\s*[（(]\s*")
 FROM_MAKER = re.compile(r"[*_`]*\s*[（(]\s*(?:来自|from)\s*$", re.I)
+# "Qwen2-VL, the vision-language model from Alibaba Cloud", "Gemma from Google", "Llama 3 by Meta"
+APPOSITIVE_MAKER = re.compile(r"[*_`]*(?:,\s*(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,5}?)?\s*(?:from|by)\s+")
+# "Meta's LLaMA model", "Stanford’s Alpaca", "Google's open Gemma": an organization's product
+ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,2}")
 BY_MAKERS = re.compile(
     r"(?<![A-Za-z])(?:proposed|introduced|released|developed|created|presented|published|open-sourced|trained|built|written|made|contributed)"
     r"(?![A-Za-z])[^.;!?]{0,160}?(?<![A-Za-z])by\s+$"
@@ -458,10 +462,13 @@ def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
         if maker.type not in MAKERS:
             continue
         made = mentions[index - 1] if index else None
-        if made is not None and made.type in MADE and FROM_MAKER.fullmatch(text[made.end:maker.start]):
+        if made is not None and made.type in MADE and (FROM_MAKER.fullmatch(text[made.end:maker.start]) or APPOSITIVE_MAKER.fullmatch(text[made.end:maker.start])):
             facts.extend(RawFact(made, "developedBy", m, "from-maker") for m in _group(mentions, index, text, 1) if m.type in MAKERS)
             continue
         after = mentions[index + 1] if index + 1 < len(mentions) else None
+        if maker.type == "Organization" and after is not None and after.type in MADE and ENGLISH_POSSESSIVE.fullmatch(text[maker.end:after.start]):
+            facts.append(RawFact(after, "developedBy", maker, "possessive-developer"))  # "Meta's LLaMA model"
+            continue
         for inner, outer in ((maker, made), (after, maker)):
             # "GPT-4（OpenAI）", "ByteDance(YunQue)": a product and its maker, one in brackets after the other
             if inner is None or outer is None or maker.type != "Organization" or not _in_brackets(text, outer, inner):

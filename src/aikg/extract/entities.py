@@ -604,6 +604,8 @@ def choose(candidates: list[Candidate]) -> list[Candidate]:
 
 # shape-only names a list can type: not "latin-shape", whose shape ("X-7B") already says model
 LIST_TYPED_RULES = frozenset({"latin-bare", "cjk-product", "list-bold"})
+# names whose type says nothing about their list's
+NO_LIST_EVIDENCE = LIST_TYPED_RULES | {"latin-shape", "coordinated"}
 
 
 def coordinated(text: str, chosen: list[Candidate], rules: RuleSet) -> list[Candidate]:
@@ -619,7 +621,7 @@ def coordinated(text: str, chosen: list[Candidate], rules: RuleSet) -> list[Cand
             chains.append([cand])
     retyped: dict[int, str] = {}
     for chain in chains:
-        known = {c.type for c in chain if c.rule not in LIST_TYPED_RULES and c.rule != "latin-shape"}
+        known = {c.type for c in chain if c.rule not in NO_LIST_EVIDENCE}
         if len(chain) < 2 or len(known) != 1:
             continue
         (etype,) = known
@@ -638,26 +640,26 @@ def listed_types(sentences: list, found: list[list[Candidate]], text: str) -> li
     """The names that open the items of one list share a type: where the known ones agree (two or
     more, none against), a name only its shape typed takes it — "- [X] Falcon / - [X] Koala /
     - [X] BakLLaVA" under a list of models. ``sentences`` carry absolute ``start``/``end`` offsets."""
-    runs: list[list[tuple[int, Candidate]]] = []
+    runs: list[list[Candidate]] = []
     previous = None
-    for index, sentence in enumerate(sentences):
+    for sentence, mentions in zip(sentences, found):
         opening = ITEM_HEAD.match(sentence.text)
-        head = next((m for m in found[index] if opening and m.start == opening.end()), None)
+        head = next((m for m in mentions if opening and m.start == opening.end()), None)
         if head is None:
             previous = None
             continue
         contiguous = previous is not None and previous.article_id == sentence.article_id and not text[previous.end:sentence.start].strip()
         if contiguous:
-            runs[-1].append((index, head))
+            runs[-1].append(head)
         else:
-            runs.append([(index, head)])
+            runs.append([head])
         previous = sentence
     retyped: dict[int, str] = {}
     for run in runs:
-        known = [head.type for _, head in run if head.rule not in LIST_TYPED_RULES | {"latin-shape", "coordinated"}]
+        known = [head.type for head in run if head.rule not in NO_LIST_EVIDENCE]
         if len(run) < MIN_LIST_ITEMS or len(known) < 2 or len(set(known)) != 1:
             continue
-        for _, head in run:
+        for head in run:
             if head.rule in LIST_TYPED_RULES and head.type != known[0]:
                 retyped[id(head)] = known[0]
     if not retyped:

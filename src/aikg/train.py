@@ -14,6 +14,7 @@ the public dev split and ``annotations/holdout`` are never read here.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ LEARNERS = ("logreg", "linear-svm")
 TYPER_C = 0.3  # the typer's (chosen by cross-validation on the shape-typed mentions)
 C = 2.0  # inverse regularization strength of both learners (chosen by cross-validation)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+THRESHOLD_LINE = re.compile(r'^  "threshold": [^,\n]+,$', re.M)  # model_json's head line
 
 
 @dataclass
@@ -313,33 +315,42 @@ def tuning_corpus(root: Path = ANNOTATIONS) -> Corpus | None:
 def tune_threshold(model_text: str, corpus: Corpus, typer_path: Path, thresholds=THRESHOLDS) -> dict[float, object]:
     """Graph-level figures (``aikg.evaluate.EvalReport``) of the tuning documents per threshold:
     each is built as ``aikg build`` builds it, with this model and typer."""
-    import dataclasses
-    import tempfile
-
     from aikg.corpus import read_corpus
-    from aikg.evaluate import evaluate
-    from aikg.extract import extract_document, resolve
+    from aikg.extract import extract_document
     from aikg.extract.pipeline import build_nlp
     from aikg.extract.relmodel import RelationModel
-    from aikg.extract.rules import load_rules
     from aikg.extract.typer import TypeModel
-    from aikg.graph.rdf import to_graph, turtle_bytes
 
-    rules, nlp = load_rules(paths.RULES), build_nlp()
+    nlp = build_nlp()
     model = RelationModel.from_json(json.loads(model_text))
     typer = TypeModel.load(typer_path)
     results = [extract_document(doc, articles, nlp, model=model, typer=typer) for doc, articles in read_corpus(corpus.texts)]
-    out = {}
+    scored = [(model, item) for result in results for item in result.sentences]
+    return {t: sets["tune"] for t, sets in _scores_by_threshold(results, scored, {"tune": corpus.golds}, thresholds).items()}
+
+
+def _scores_by_threshold(results: list, scored: list, sets: dict[str, list[Path]], thresholds) -> dict[float, dict[str, object]]:
+    """Per threshold: each sentence's learned facts from its model (``scored``: (model, sentence
+    result) pairs) at that threshold, all ``results`` resolved into one graph, that graph scored
+    against each named set of gold files."""
+    import dataclasses
+    import tempfile
+
+    from aikg.evaluate import evaluate
+    from aikg.extract import resolve
+    from aikg.extract.rules import load_rules
+    from aikg.graph.rdf import to_graph, turtle_bytes
+
+    rules = load_rules(paths.RULES)
+    out: dict[float, dict[str, object]] = {}
     for threshold in thresholds:
-        tuned = dataclasses.replace(model, threshold=threshold)
-        for result in results:
-            for item in result.sentences:
-                item.learned = tuned.facts(item.sentence.text, item.heads, item.facts, rules, item.sentence.in_bio)
+        for model, item in scored:
+            at = dataclasses.replace(model, threshold=threshold)
+            item.learned = at.facts(item.sentence.text, item.heads, item.facts, rules, item.sentence.in_bio)
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / paths.GRAPH_FILE).write_bytes(turtle_bytes(to_graph(resolve(results))))
-            out[threshold] = evaluate(corpus.golds, Path(tmp))
+            out[threshold] = {name: evaluate(golds, Path(tmp)) for name, golds in sets.items() if golds}
     return out
-
 
 
 # --------------------------------------------------------------------------- the model file
@@ -378,20 +389,13 @@ def cross_validate_graph(root: Path = ANNOTATIONS, thresholds=THRESHOLDS) -> dic
     resolved into one graph, and that graph is scored as `aikg eval` scores any build. Returns,
     per threshold, ``aikg.evaluate.EvalReport`` objects for 'report', 'zh' (other Chinese
     documents) and 'en'."""
-    import dataclasses
-    import tempfile
-
     from aikg.corpus import read_corpus
-    from aikg.evaluate import evaluate
-    from aikg.extract import extract_document, resolve
+    from aikg.extract import extract_document
     from aikg.extract.pipeline import build_nlp
     from aikg.extract.relmodel import RelationModel
-    from aikg.extract.rules import load_rules
-    from aikg.graph.rdf import to_graph, turtle_bytes
 
     corpora = training_corpora(root)
     examples, _ = all_examples(corpora)
-    rules = load_rules(paths.RULES)
     nlp = build_nlp()
     results, scored = [], []  # (group, sentence result) for every sentence
     for corpus in corpora:
@@ -410,15 +414,7 @@ def cross_validate_graph(root: Path = ANNOTATIONS, thresholds=THRESHOLDS) -> dic
         "zh": [g for c in corpora if c.name != "report" and language(c.texts[0].read_text(encoding="utf-8")) == "zh" for g in c.golds],
         "en": [g for c in corpora if language(c.texts[0].read_text(encoding="utf-8")) == "en" for g in c.golds],
     }
-    out: dict[float, dict[str, object]] = {}
-    for threshold in thresholds:
-        for group, item in scored:
-            model = dataclasses.replace(models[group], threshold=threshold)
-            item.learned = model.facts(item.sentence.text, item.heads, item.facts, rules, item.sentence.in_bio)
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / paths.GRAPH_FILE).write_bytes(turtle_bytes(to_graph(resolve(results))))
-            out[threshold] = {name: evaluate(golds, Path(tmp)) for name, golds in sets.items() if golds}
-    return out
+    return _scores_by_threshold(results, [(models[group], item) for group, item in scored], sets, thresholds)
 
 
 def cross_validate_typer(examples: list[Example], thresholds=THRESHOLDS) -> tuple[float, dict[float, float]]:
@@ -478,11 +474,12 @@ def train(out_dir: Path | None = None, learners: tuple[str, ...] = LEARNERS, roo
     _write(out_dir / TYPER_FILE.name, model_json(mentions, typer_threshold, ENTITY_TYPES, "entity typer", TYPER_C))
     # the threshold: best F1 on documents no weight was fitted on, else cross-validated
     threshold = choose_threshold(cv["logreg"]) if "logreg" in cv else 0.5
+    text = model_json(examples, threshold)
     tuning, tuned = tuning_corpus(root), {}
     if tuning is not None and "logreg" in cv:
-        tuned = tune_threshold(model_json(examples, threshold), tuning, out_dir / TYPER_FILE.name)
+        tuned = tune_threshold(text, tuning, out_dir / TYPER_FILE.name)
         threshold = max(tuned, key=lambda t: (round(tuned[t].relation.f1, 3), t))
-    text = model_json(examples, threshold)
+        text = THRESHOLD_LINE.sub(f'  "threshold": {json.dumps(threshold)},', text, count=1)  # same weights, no second fit
     _write(out_dir / MODEL_FILE.name, text)
     return TrainReport(
         examples=len(examples),

@@ -31,6 +31,10 @@ SURNAME_OF_OTHER = re.compile(r"[A-Z][\w.-]*\s+$")
 # Rules that state who made a thing in so many words ("X 是由 Y 研发的", "Y released X"); a possessive
 # ("HuggingFace OpenRLHF") is too loose to make Y the "we" of a README.
 MAKER_RULES = {"passive-developer", "verb-developer", "copula-developer", "from-maker", "by-makers"}
+# "deepseek-ai", "DeepSeek AI": what may follow a maker's name in its organization's name
+MAKER_TAILS = frozenset({"", "ai", "inc", "lab", "labs", "team", "research"})
+# "# Generative Models by Stability AI": a title that credits its maker
+TITLE_CREDIT = re.compile(r"(?<![A-Za-z])(?:by|from)\s+$|(?:出品|发布方|作者)[：:]\s*$")
 # Rules precise enough that a name they found is looked for again in the whole document.
 ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix", "person-list", "list-bold", "technology-compound"}
 
@@ -42,9 +46,10 @@ class SentenceResult:
     sentence: Sentence
     mentions: list[Candidate]
     facts: list[RawFact]
-    aliases: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (alias, head)
+    aliases: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (alias, head): "head（alias）"
     heads: list[Candidate] = field(default_factory=list)  # mentions that take part in facts
     learned: list[RawFact] = field(default_factory=list)  # facts of the learned relation model
+    surnames: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (surname, person named in full)
 
 
 @dataclass
@@ -137,7 +142,12 @@ def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Cand
         return []
     head = re.split(r"[-_\s]|(?<=[A-Za-z])(?=\d)", topic.text, maxsplit=1)[0].lower()
     org = min((m for m in mentions if m.type == "Organization" and _names_maker(m.text, head)), key=lambda m: m.text, default=None)
-    return [Candidate(0, 0, org.text, "Organization", "topic-maker", org.key)] if org else []
+    return [_speaker(org)] if org else []
+
+
+def _speaker(org: Candidate) -> Candidate:
+    """The organization a document's "we" stands for, as a mention facts can point at."""
+    return Candidate(0, 0, org.text, "Organization", "topic-maker", org.key)
 
 
 def _names_maker(org: str, head: str) -> bool:
@@ -145,8 +155,6 @@ def _names_maker(org: str, head: str) -> bool:
     folded = re.sub(r"[-_\s.]", "", org.lower())
     return folded.startswith(head) and folded[len(head):] in MAKER_TAILS
 
-
-MAKER_TAILS = frozenset({"", "ai", "inc", "lab", "labs", "team", "research"})
 
 
 def _title_maker(article: Article, sentences: list, found: list[list[Candidate]]) -> list[Candidate]:
@@ -156,10 +164,8 @@ def _title_maker(article: Article, sentences: list, found: list[list[Candidate]]
         return []
     sentence, mentions = title
     org = next((m for m in mentions if m.type == "Organization" and TITLE_CREDIT.search(sentence.text, 0, m.start)), None)
-    return [Candidate(0, 0, org.text, "Organization", "topic-maker", org.key)] if org else []
+    return [_speaker(org)] if org else []
 
-
-TITLE_CREDIT = re.compile(r"(?<![A-Za-z])(?:by|from)\s+$|(?:出品|发布方|作者)[：:]\s*$")
 
 
 def document_topic(article: Article, mentions: list[Candidate], text: str) -> Candidate | None:
@@ -280,8 +286,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         if rules.planned_item.match(sentence.text):  # "- [ ] 支持智能体": a plan states no fact
             facts, heads = [], []
         learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
-        aliases += surname_links
-        result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned))
+        result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned, surname_links))
     for article in articles:
         if not speakers.get(article.id):
             _speak_for_maker(result, article, topics.get(article.id), rules)
@@ -303,9 +308,8 @@ def _speak_for_maker(result: DocumentResult, article: Article, topic: Candidate 
     )
     if maker is None:
         return
-    speaker = Candidate(0, 0, maker.text, "Organization", "topic-maker", maker.key)
     for item in items:
-        item.facts += first_person_facts(item.sentence.text, item.heads, [speaker], rules)
+        item.facts += first_person_facts(item.sentence.text, item.heads, [_speaker(maker)], rules)
 
 
 def resolve(results: Iterable[DocumentResult]) -> Extraction:
@@ -317,10 +321,9 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
     for result in results:
         for item in result.sentences:
             for alias, head in item.aliases:
-                if head.type == "Person" and head.text.split()[-1] == alias.text:
-                    resolver.link(alias, head, "is the surname of {head!r}, named in full in the same article")
-                else:
-                    resolver.link(alias, head)
+                resolver.link(alias, head)
+            for surname, person in item.surnames:
+                resolver.link(surname, person, "is the surname of {head!r}, named in full in the same article")
     for result in results:
         for item in result.sentences:
             for cand in item.mentions:

@@ -298,7 +298,6 @@ def _descriptor_pattern(rules: RuleSet) -> re.Pattern:
 
 
 @lru_cache(maxsize=4)
-@lru_cache(maxsize=4)
 def _tool_nouns(rules: RuleSet) -> re.Pattern:
     """What a model or tool is called after the technique it is built as: "RAG 引擎", "MoE 模型",
     "(MoE) language model"; a bracketed alias may stand between."""

@@ -265,10 +265,10 @@ def test_a_list_types_the_names_only_their_shape_typed(nlp):
     # invented names: "Zorbo"/"cZorbo" are typed by the known techniques they are listed with
     found = types(nlp, "实现 DPO（直接偏好优化）/Zorbo/cZorbo 和 KTO")
     assert found["Zorbo"] == "Technology" and found["cZorbo"] == "Technology"
-    assert types(nlp, "基于 Ray、vLLM 和 Quillserve 构建")["Quillserve"] == "Tool"
+    assert types(nlp, "基于 Ray、vLLM 和 QuillServe 构建")["QuillServe"] == "Tool"
     # a list of mixed kinds types nothing; a space is no list
     assert types(nlp, "支持 Qwen、DPO 和 Zorbo")["Zorbo"] == "Tool"  # as its shape alone says
-    assert types(nlp, "Meta Quillserve is fast").get("Quillserve") != "Organization"
+    assert types(nlp, "Meta QuillServe is fast").get("QuillServe") != "Organization"
     # a name whose shape says model keeps it
     assert types(nlp, "支持 DPO、KTO 和 Zorbo-7B")["Zorbo-7B"] == "Model"
 
@@ -296,3 +296,56 @@ def test_english_makers_and_bases_in_prose(nlp, rules):
     assert ("Zorbo-Chat", "basedOn", "Mistral-7B", "based-on") in facts(nlp, rules, "Zorbo-Chat is a fine-tuned version of Mistral-7B.")
     assert ("Zorbo-Chat", "basedOn", "LLaMA", "based-on") in facts(nlp, rules, "Zorbo-Chat is a chatbot trained by fine-tuning LLaMA on dialogues.")
     assert not facts(nlp, rules, "Microsoft's investment in OpenAI grew.")
+
+
+def test_an_english_list_after_a_cue_is_one_clause(nlp, rules):
+    # in English a comma also joins list items: every item is used, not only the first
+    found = facts(nlp, rules, "QuillServe supports GPTQ, AWQ and SmoothQuant.")
+    assert {o for s, p, o, _ in found if s == "QuillServe" and p == "usesTechnology"} == {"GPTQ", "AWQ", "SmoothQuant"}
+    # a comma between names of different types still ends a clause
+    assert not any(s == "QuillServe" and o == "RoPE" for s, _, o, _ in facts(nlp, rules, "QuillServe supports GPTQ, Zorbo-7B uses RoPE."))
+
+
+def test_an_acronym_spelled_out_in_brackets_is_a_name_typed_by_its_head(nlp):
+    found = mentions(nlp, "# QUILL (Quick Unified Inference and Lightweight Launcher for LLMs)")
+    assert ("QUILL", "Tool", "acronym-definition") in found
+    assert not any(text.startswith("Unified") or text == "Lightweight Launcher" for text, _, _ in found)
+    assert ("ZRA", "Technology") in typed(nlp, "We use ZRA (Zoned Routing Attention) in every layer.")
+    # an acronym of a known name is that name
+    assert {m.key for m in find_mentions(nlp, "HF (Hugging Face) hosts it.")} == {"hugging-face"}
+    # letters that do not spell the bracket are no definition
+    assert not any(r == "acronym-definition" for _, _, r in mentions(nlp, "QUILL (see the appendix)"))
+
+
+def test_a_capitalized_language_name_is_not_an_acronym_in_capitals(nlp):
+    assert types(nlp, "Swift 和 Rust 都是编程语言").get("Swift") == "Technology"
+    assert types(nlp, "SWIFT支持近200种LLM的训练。").get("SWIFT") == "Tool"
+
+
+def test_a_company_named_in_full_is_one_entity_with_its_short_name(tmp_path):
+    from aikg.extract import short_names
+
+    rules = load_rules(paths.RULES)
+    assert short_names("北京星衡智能科技有限公司", rules) == ["星衡智能科技", "星衡智能"]
+    assert short_names("北京大学", rules) == []  # no legal form: not a company's registered name
+    doc = tmp_path / "news.md"
+    doc.write_text(
+        "# 星衡智能发布 Orbit-R2\n\n北京星衡智能科技有限公司今天发布了 Orbit-R2。\n\n"
+        "星衡智能创始人王海涛此前曾任百度研究员，毕业于清华大学。\n", encoding="utf-8")
+    extraction = extract(read_corpus([doc]))
+    company = [e for e in extraction.entities.values() if "星衡智能" in e.aliases]
+    assert len(company) == 1 and company[0].name == "北京星衡智能科技有限公司"
+    facts = {(r.subject, r.predicate, r.object) for r in extraction.relations}
+    person = next(e.id for e in extraction.entities.values() if e.name == "王海涛")
+    assert (person, "affiliatedWith", company[0].id) in facts
+    # a clause opening with 毕业于 is about the person who opened the sentence
+    assert (person, "affiliatedWith", next(e.id for e in extraction.entities.values() if e.name == "清华大学")) in facts
+
+
+def test_english_news_names_people_by_speech_and_makers_by_release_verbs(nlp, rules):
+    found = typed(nlp, '"We wanted a model anyone can run," said Marie Laurent, the chief executive.')
+    assert ("Marie Laurent", "Person") in found
+    assert ("Quillmark", "Organization") in typed(nlp, "Quillmark releases Zorbo-2, an open reasoning model")
+    assert ("Zorbo-2", "developedBy", "Quillmark", "verb-developer") in facts(nlp, rules, "Quillmark releases Zorbo-2, an open reasoning model")
+    news = typed(nlp, "Quillmark, the Paris-based AI startup, on Tuesday released Zorbo-2.")
+    assert ("Tuesday", "Organization") not in news and ("Paris-based AI", "Organization") not in news

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 
 from aikg import paths
 from aikg.corpus import split_sentences
-from aikg.extract.entities import Candidate, listed_types, parenthetical_aliases
-from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher
+from aikg.extract.entities import Candidate, listed_types, parenthetical_aliases, word_tag
+from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher, normalize
 from aikg.extract.relations import PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, sentence_facts
 from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
 from aikg.extract.structure import StructureReader
 from aikg.extract.typer import TypeModel, load_typer, retype
+
 from aikg.records import Article, Document, Entity, Extraction, Mention, Relation, Sentence
 
 EVIDENCE_MAX = 240
@@ -36,7 +37,7 @@ MAKER_TAILS = frozenset({"", "ai", "inc", "lab", "labs", "team", "research"})
 # "# Generative Models by Stability AI": a title that credits its maker
 TITLE_CREDIT = re.compile(r"(?<![A-Za-z])(?:by|from)\s+$|(?:出品|发布方|作者)[：:]\s*$")
 # Rules precise enough that a name they found is looked for again in the whole document.
-ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix", "person-list", "list-bold", "technology-compound"}
+ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix", "person-list", "list-bold", "technology-compound", "acronym-definition"}
 
 
 @dataclass
@@ -49,7 +50,8 @@ class SentenceResult:
     aliases: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (alias, head): "head（alias）"
     heads: list[Candidate] = field(default_factory=list)  # mentions that take part in facts
     learned: list[RawFact] = field(default_factory=list)  # facts of the learned relation model
-    surnames: list[tuple[Candidate, Candidate]] = field(default_factory=list)  # (surname, person named in full)
+    # (short form, name in full, why): a surname and its person, a company's short name and its full name
+    links: list[tuple[Candidate, Candidate, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -119,8 +121,12 @@ def _surnames(found: list[list[Candidate]], matcher: SurfaceMatcher, rules: Rule
     }
 
 
-def _surname_links(mentions: list[Candidate], text: str, article_id: str, surnames: dict[str, Candidate], in_full: set[tuple[str, str]]) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
-    """The sentence's mentions, and (surname, full name) pairs: a surname names its person only in an
+SURNAME_LINK = "is the surname of {head!r}, named in full in the same article"
+SHORT_NAME_LINK = "is the short name of {head!r}, named in full in the same document"
+
+
+def _surname_links(mentions: list[Candidate], text: str, article_id: str, surnames: dict[str, Candidate], in_full: set[tuple[str, str]]) -> tuple[list[Candidate], list[tuple[Candidate, Candidate, str]]]:
+    """The sentence's mentions, and (surname, full name) links: a surname names its person only in an
     article that names them in full, never as part of another name; one typed by its shape alone
     becomes a Person."""
     out, links = [], []
@@ -130,9 +136,29 @@ def _surname_links(mentions: list[Candidate], text: str, article_id: str, surnam
             if cand.type != "Person" and cand.priority < 3:
                 cand = dataclasses.replace(cand, type="Person")
             if cand.type == "Person":
-                links.append((cand, full))
+                links.append((cand, full, SURNAME_LINK))
         out.append(cand)
     return out, links
+
+
+def short_names(full: str, rules: RuleSet) -> list[str]:
+    """"北京星衡智能科技有限公司" → ["星衡智能科技", "星衡智能"]: the names a company registered in full
+    goes by (no place, legal form or trade words; three characters or more); none for a name
+    without a legal form (a university, a lab)."""
+    legal = next((f for f in rules.org_legal_forms if full.endswith(f)), None)
+    if legal is None or not re.fullmatch(r"[\u4e00-\u9fff]+", full):
+        return []
+    name = full[: -len(legal)]
+    import jieba
+
+    first = jieba.lcut(name)[0] if name else ""
+    if len(first) < len(name) and word_tag(first) == "ns":
+        name = name[len(first):]  # "北京", "深圳市"
+    forms, layer = [name], [name]
+    for _ in range(2):  # "智谱华章科技" → "智谱华章"; "阿里巴巴集团控股" → "阿里巴巴"
+        layer = [f[: -len(w)] for f in layer for w in rules.org_trade_words if f.endswith(w) and len(f) > len(w)]
+        forms += layer
+    return [f for f in dict.fromkeys(forms) if len(f) >= 3 and f != full and f not in rules.org_boundaries and normalize(f) not in rules.stop_forms]
 
 
 def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Candidate]:
@@ -225,6 +251,11 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         for cand in mentions:
             if cand.rule in ECHO_RULES and cand.text not in echoes and _echo_safe(cand.text):
                 echoes[cand.text] = (cand.type, "echo", cand.key)
+    # a company named in full is then called by its short name ("星衡智能")
+    in_full_orgs = {c.text: c for mentions in found for c in mentions if c.type == "Organization"}
+    shorts = {short: full for full in in_full_orgs.values() for short in short_names(full.text, rules) if short not in in_full_orgs}
+    for short in shorts:
+        echoes.setdefault(short, ("Organization", "echo", None))
     if len(echoes) > len(seeds):
         echo_matcher = SurfaceMatcher(echoes)
         for index, (_, sentence) in enumerate(sentences):
@@ -260,7 +291,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
                 bio_person = opener
             elif bio_person is None and len(article.authors) == 1 and opener is None:
                 bio_person = next((m for m in mentions if m.text == article.authors[0]), None)
-        mentions, surname_links = _surname_links(mentions, sentence.text, article.id, surnames, in_full)
+        mentions, links = _surname_links(mentions, sentence.text, article.id, surnames, in_full)
+        links += [(m, shorts[m.text], SHORT_NAME_LINK) for m in mentions if m.text in shorts and m.type == "Organization"]
         aliases = parenthetical_aliases(sentence.text, mentions)
         alias_ids = {id(alias) for alias, _ in aliases}
         heads = [m for m in mentions if id(m) not in alias_ids]  # "X（Y）" is one participant
@@ -286,7 +318,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         if rules.planned_item.match(sentence.text):  # "- [ ] 支持智能体": a plan states no fact
             facts, heads = [], []
         learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
-        result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned, surname_links))
+        result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned, links))
     for article in articles:
         if not speakers.get(article.id):
             _speak_for_maker(result, article, topics.get(article.id), rules)
@@ -322,8 +354,8 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
         for item in result.sentences:
             for alias, head in item.aliases:
                 resolver.link(alias, head)
-            for surname, person in item.surnames:
-                resolver.link(surname, person, "is the surname of {head!r}, named in full in the same article")
+            for alias, head, why in item.links:
+                resolver.link(alias, head, why)
     for result in results:
         for item in result.sentences:
             for cand in item.mentions:

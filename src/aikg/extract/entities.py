@@ -39,7 +39,7 @@ PRIORITY = {
     "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
-    "technology-variant": 3, "coordinated": 3,
+    "technology-variant": 3, "coordinated": 3, "acronym-definition": 3,
 }
 
 
@@ -224,7 +224,7 @@ def latin_candidates(
             continue
         etype, rule = _cue_type(masked, start, end, rules), "latin-cue"
         title_case = all(w[:1].isupper() or w[:1].isdigit() for w in name.split())
-        if etype is None and title_case and any(name.endswith(" " + s) or name == s for s in rules.org_latin_suffixes):
+        if etype is None and title_case and not re.search(r"-based\b", name) and any(name.endswith(" " + s) or name == s for s in rules.org_latin_suffixes):
             etype, rule = "Organization", "org-latin"
         if re.fullmatch(r"[A-Z]{1,2}", name) or not (title_case or re.search(r"[A-Z0-9]", name) or ENGLISH_SHAPES.fullmatch(name)):
             continue  # "QA", "TF"; "scaling 模型": too short or plain English
@@ -237,12 +237,18 @@ def latin_candidates(
             etype, rule = prefix.type, "latin-prefix"
         elif etype is None and rules.model_shape.search(name):
             etype, rule = "Model", "latin-shape"
+        if etype is None and english and " " not in name and MAKER_VERB_EN.match(masked, end) and name[:1].isupper() \
+                and not name.isupper() and name.lower() not in rules.english_function_words:
+            etype, rule = "Organization", "org-latin"  # "Quillmark releases Zorbo-2": who releases a thing made it
         if etype is None:
             if not _bare_name_ok(name, text, start, end, rules):
                 continue
             etype, rule = "Tool", "latin-bare"
         found.append(Candidate(start, end, name, etype, rule))
     return found
+
+
+MAKER_VERB_EN = re.compile(r" (?:releases|released|launches|launched|unveils|unveiled|open-sources|open-sourced|debuts|debuted) (?=[A-Z])")
 
 
 def _english_word(word: str, rules: RuleSet) -> bool:
@@ -252,15 +258,20 @@ def _english_word(word: str, rules: RuleSet) -> bool:
 
 def _cue_type(masked: str, start: int, end: int, rules: RuleSet) -> str | None:
     """The type a cue word right after (or right before) a name gives it: "Fluxora 框架", "模型 Zephyr"."""
-    after = masked[end:end + 12].lstrip(" \u00a0")
+    after = masked[end:end + 14].lstrip(" \u00a0")
     for cue_type in ("Organization", "Model", "Tool", "Technology"):
-        if any(after.startswith(cue) for cue in rules.latin_cues[cue_type]):
+        if any(after.startswith(cue) and not _runs_on(cue, after[len(cue):len(cue) + 1]) for cue in rules.latin_cues[cue_type]):
             return cue_type
-    before = masked[max(0, start - 8):start].rstrip(" \u00a0")
+    before = masked[max(0, start - 10):start].rstrip(" \u00a0")
     for cue_type in ("Model", "Tool", "Organization"):
-        if any(before.endswith(cue) for cue in rules.latin_cues[cue_type] if len(cue) >= 2):
+        if any(before.endswith(cue) and not _runs_on(cue, before[-len(cue) - 1:-len(cue)]) for cue in rules.latin_cues[cue_type] if len(cue) >= 2):
             return cue_type
     return None
+
+
+def _runs_on(cue: str, neighbour: str) -> bool:
+    """A Latin cue is a whole word: "App" is not the start of "Apple"."""
+    return cue.isascii() and neighbour.isascii() and neighbour.isalnum()
 
 
 def _known_prefix(name: str, matcher: SurfaceMatcher, entries: dict[str, LexiconEntry]) -> LexiconEntry | None:
@@ -383,6 +394,16 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             elif all(rules.pinyin_word.fullmatch(part) for w in words if not w.endswith(".") for part in w.split("-")):
                 # a Chinese name in pinyin: "Zhuohan Li", "Wei-Lin Chiang", "Ying Sheng"
                 found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-pinyin"))
+    # "said Marie Laurent", "founded by Jane Doe", "Jane Doe said": an English speech or credit word
+    english = re.compile(rf"(?<![A-Za-z])(?:{'|'.join(map(re.escape, rules.person_verbs_en))})(?![A-Za-z])")
+    for match in english.finditer(masked):
+        latin = LATIN_PERSON.match(masked, match.end() + 1) if masked[match.end():match.end() + 1] == " " else None
+        if latin and normalize(latin.group(0)) not in rules.stop_forms:
+            found.append(Candidate(latin.start(), latin.end(), latin.group(0), "Person", "person-verb"))
+        before = LATIN_PERSON.search(masked, max(0, match.start() - 40), match.start())
+        if before and before.end() == match.start() - 1 and match.group(0) in ("said", "says", "wrote", "writes", "told") \
+                and normalize(before.group(0)) not in rules.stop_forms:
+            found.append(Candidate(before.start(), before.end(), before.group(0), "Person", "person-verb"))
     found += _name_lists(masked, found, rules)
     # a lone Western given name in Chinese prose: "应用: Charles / 视频PPT提取"
     for match in re.finditer(r"(?<![A-Za-z])[A-Z][a-z]{2,}(?![A-Za-z])", masked):
@@ -450,6 +471,36 @@ BOLD_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(?:\[[xX]\]\s*)?\*\*(?P<n
 # "- Enchanted (macOS native)", "- Hollama", "- Open WebUI - …" (an awesome-list's entries; not
 # "- Quantizations: GPTQ, AWQ", a label)
 PLAIN_HEAD = re.compile(r"^\s*(?:[-*+•]|\d+[.)、])\s+(?:\[[xX]\]\s*)?(?P<name>[A-Z][\w.+-]*[\w+](?: [A-Z0-9][\w.+-]*[\w+]){0,3})(?=\s*(?:[（(]|\s[-–—]\s|$))")
+
+
+ACRONYM_DEFINITION = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{1,9})\s*[（(]\s*([A-Za-z][A-Za-z\- ]{4,80}?)\s*[)）]")
+
+
+def acronym_definitions(text: str, taken: list[Candidate], rules: RuleSet) -> tuple[list[Candidate], list[tuple[int, int]]]:
+    """"SWIFT (Scalable lightWeight Infrastructure for Fine-Tuning)": an acronym its bracket spells
+    out is a name, typed by the head of the expansion; returns the names and the expansions' spans
+    (no shape rule takes a name out of them)."""
+    found, spans = [], []
+    for match in ACRONYM_DEFINITION.finditer(text):
+        acronym, expansion = match.group(1), match.group(2)
+        words = expansion.split()
+        head_part = re.split(r"\s(?:for|of|with|on|in)\s", expansion, maxsplit=1)[0]  # "… Launcher for LLMs"
+        spellings = {"".join(w[0] for w in re.split(r"[\s-]+", part) if w and w.lower() not in rules.english_function_words).lower()
+                     for part in (expansion, head_part)}
+        spellings.add("".join(ch for ch in expansion if ch.isupper()).lower())  # "lightWeight" gives its W
+        if "".join(ch for ch in acronym if ch.isalpha()).lower() not in spellings:
+            continue
+        spans.append(match.span(2))
+        if any(c.start < match.end(1) and match.start(1) < c.end for c in taken):
+            continue
+        known = next((c for c in taken if (c.start, c.end) == match.span(2) and c.key), None)
+        if known is not None:  # "HF (Hugging Face)": another name of a known thing
+            found.append(Candidate(match.start(1), match.end(1), acronym, known.type, "acronym-definition", known.key))
+            continue
+        head = next((w for w, after in zip(words, words[1:]) if after.lower() in ("for", "of", "with", "on", "in")), words[-1])
+        kind = rules.acronym_heads.get(head.lower(), "Tool")
+        found.append(Candidate(match.start(1), match.end(1), acronym, kind, "acronym-definition"))
+    return found, spans
 
 
 def list_head_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:

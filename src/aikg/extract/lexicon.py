@@ -95,8 +95,9 @@ class SurfaceMatcher:
     and "Qwen2" never inside "Qwen2.5".
     """
 
-    def __init__(self, forms: dict[str, object]):
+    def __init__(self, forms: dict[str, object], words: frozenset[str] = frozenset()):
         self._trie: dict = {}
+        self._words = words  # capitalized words ("Swift") that an all-capitals acronym ("SWIFT") is not
         for form, value in forms.items():
             key = "".join(ch for ch in fold(form) if ch not in _SPACES)
             if not key:
@@ -123,6 +124,10 @@ class SurfaceMatcher:
             position = best[1]
         return matches
 
+    def _shouted(self, surface: str, form: str) -> bool:
+        """"SWIFT" is an acronym of its own, not the language "Swift" (four letters or more)."""
+        return form in self._words and len(surface) >= 4 and surface.isupper()
+
     def _longest_at(self, text: str, folded: str, start: int):
         if start > 0 and _continues_word(text, start - 1, start):
             node = None
@@ -131,7 +136,7 @@ class SurfaceMatcher:
         best = None
         index = start + 1
         while node is not None:
-            if "\0" in node and not _continues_word(text, index - 1, index):
+            if "\0" in node and not _continues_word(text, index - 1, index) and not self._shouted(text[start:index], node["\0"][0]):
                 form, value = node["\0"]
                 best = (start, index, form, value)
             if index >= len(folded):
@@ -176,4 +181,6 @@ def lexicon_matcher(path: Path) -> tuple[SurfaceMatcher, dict[str, LexiconEntry]
     for entry in entries:
         for alias in entry.aliases:
             forms.setdefault(alias, entry.id)
-    return SurfaceMatcher(forms), by_id
+    # a technique named by a capitalized word (a language: "Swift", "Rust") is not an acronym in capitals
+    words = frozenset(f for f, key in forms.items() if by_id[key].type == "Technology" and f.istitle() and f.isascii() and f.isalpha())
+    return SurfaceMatcher(forms, words), by_id

@@ -17,6 +17,7 @@ from aikg import paths
 from aikg.extract.entities import (
     Candidate,
     abbreviation_candidates,
+    acronym_definitions,
     choose,
     coordinated,
     jieba_org_candidates,
@@ -71,7 +72,10 @@ class EntityFinder:
         candidates += jieba_org_candidates(text, tokens, taken, self.rules)
         candidates += technology_candidates(text, tokens, taken, self.rules)
         taken = versioned(text, choose(candidates), self.rules)
-        candidates = taken + latin_candidates(text, taken, self.rules, self.matcher, self.entries)
+        acronyms, expansions = acronym_definitions(text, taken, self.rules)
+        shaped = [c for c in latin_candidates(text, taken, self.rules, self.matcher, self.entries)
+                  if not any(s <= c.start and c.end <= e for s, e in expansions)]
+        candidates = taken + acronyms + shaped
         taken = choose(candidates)
         taken = choose(taken + technology_compounds(text, taken, self.rules) + list_head_candidates(text, taken, self.rules))
         candidates = taken + abbreviation_candidates(text, tokens, taken, self.rules)

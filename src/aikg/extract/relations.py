@@ -30,6 +30,8 @@ BUILDS = ("Model", "Tool")
 COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|或|,\s*and)\s*$")
 ASIDE = re.compile(r"^\s*[（(][^()（）]{1,30}[)）]")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
+EXPLICIT_AFFILIATION = ("现任", "曾任", "任职于", "就职于", "毕业于", "加入", "供职于", "任教于", "就读于")
+LIST_COMMAS = ","  # in English a comma also joins the items of a list
 MAX_CUE_GAP = 10  # characters between a cue word and its first object
 OWNERSHIP = {"旗下的", "旗下", "下属的", "下属", "孵化的", "旗下的子公司", "的子公司"}
 ROLE_WORDS = re.compile(
@@ -48,9 +50,18 @@ class RawFact:
     rule: str
 
 
-def _clauses(text: str, rules: RuleSet) -> list[tuple[int, int]]:
+def _clauses(text: str, rules: RuleSet, mentions: list[Candidate] = ()) -> list[tuple[int, int]]:
+    """The clauses of a sentence, cut at its separators except a comma inside a list of names of
+    one type ("supports GPTQ, AWQ and SmoothQuant")."""
+    ends = {m.end: m.type for m in mentions}
+    starts = {m.start: m.type for m in mentions}
     spans, start = [], 0
     for index, ch in enumerate(text):
+        if ch in LIST_COMMAS:
+            left = ends.get(len(text[:index].rstrip()))
+            right = starts.get(len(text) - len(text[index + 1:].lstrip()))
+            if left is not None and left == right and left != "Person":
+                continue
         if ch in rules.clause_separators:
             spans.append((start, index))
             start = index + 1
@@ -209,7 +220,7 @@ def sentence_facts(
     facts += _copula(text, mentions, rules)
     facts += _feature_of(text, mentions)
     facts += _by_makers(text, mentions)
-    clauses = _clauses(text, rules)
+    clauses = _clauses(text, rules, mentions)
     previous: list[Candidate] = []
     for start, end in clauses:
         inside = [m for m in mentions if m.start >= start and m.end <= end]
@@ -227,7 +238,8 @@ def sentence_facts(
             facts += _foundation(text, inside, start, end, carried)
             facts += _passive_adoption(text, inside, start, end, rules)
             facts += _support_of(text, inside, start, end, carried)
-            facts += _affiliation_verb(text, inside, start, end)
+            earlier = {m.text: m for m in mentions if m.end <= start and m.type == "Person"}
+            facts += _affiliation_verb(text, inside, start, end, list(earlier.values()) if len(earlier) == 1 else [])
         previous = inside
     facts += _trailing_support(text, mentions, rules, topic)
     facts += _creator_roles(text, mentions, rules, bio_person)
@@ -680,24 +692,29 @@ def _integrated_into(text: str, inside: list[Candidate], start: int, end: int, r
     return facts
 
 
-def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int) -> list[RawFact]:
-    """'<person> 现任/曾任/就职于/毕业于/加入 <org>', '<person> 在 <org> 读博/任职', '<person> 是 <org> 教授'."""
+def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int, earlier: list[Candidate] = ()) -> list[RawFact]:
+    """'<person> 现任/曾任/就职于/毕业于/加入 <org>', '<person> 在 <org> 读博/任职', '<person> 是 <org> 教授';
+    a clause opening with an explicit cue is about the one person named before it in the sentence
+    ("王某曾任 A，毕业于 B")."""
     facts = []
     for cue in re.finditer(r"现任|曾任|任职于|就职于|毕业于|加入|供职于|任教于|就读于|担任|在|是|为", text[start:end]):
         c = start + cue.start()
         people = [m for m in inside if m.end <= c and m.type == "Person"]
         orgs = [m for m in inside if m.start >= c and m.type == "Organization"]
+        opening = not people and cue.group(0) in EXPLICIT_AFFILIATION and len(text[start:c].strip()) <= 2
+        if opening:
+            people = list(earlier)
         if orgs and not people and cue.group(0) not in ("在", "是", "为", "担任"):
             later = [m for m in inside if m.start >= orgs[0].end]
             if later and later[0].type == "Person" and TITLE_WORDS.match(text[orgs[0].end:later[0].start]):
                 facts.append(RawFact(later[0], "affiliatedWith", orgs[0], "affiliation-verb"))
             continue
-        if not people or not orgs or len(text[people[-1].end:c].strip()) > 6:
+        if not people or not orgs or (len(text[people[-1].end:c].strip()) > 6 and not opening):
             continue
         org = orgs[0]
         if any(m.start >= c and m.end <= org.start for m in inside):
             continue
-        explicit = cue.group(0) not in ("在", "是", "为", "担任")
+        explicit = cue.group(0) in EXPLICIT_AFFILIATION
         role_after = ROLE_WORDS.match(text[org.end:org.end + 12].lstrip(" 的\u00a0") or "")
         if explicit or (role_after and len(text[c:org.start].strip()) <= 6):
             facts.append(RawFact(people[-1], "affiliatedWith", org, "affiliation-verb"))

@@ -37,16 +37,20 @@ class RuleSet:
     org_generic: frozenset[str]
     org_suffixes: tuple[str, ...]
     org_weak_suffixes: frozenset[str]
+    org_legal_forms: tuple[str, ...]  # longest first
+    org_trade_words: tuple[str, ...]  # longest first
     org_latin_suffixes: tuple[str, ...]
     org_boundaries: frozenset[str]
     person_titles_after: tuple[str, ...]
     person_roles_before: tuple[str, ...]
     person_verbs_after: tuple[str, ...]
+    person_verbs_en: tuple[str, ...]
     surnames: frozenset[str]
     person_not_last: frozenset[str]
     given_names: frozenset[str]
     pinyin_word: re.Pattern  # one or two pinyin syllables, a whole word
     english_function_words: frozenset[str]
+    acronym_heads: dict[str, str]  # lower-cased head word of an expansion → the acronym's type
     generic_heads_en: frozenset[str]
     structure: dict[str, tuple[str, ...]]  # table header words: maker_headers, product_headers
     citation_line: re.Pattern
@@ -109,16 +113,20 @@ def load_rules(path: Path) -> RuleSet:
         org_generic=frozenset(data["stoplist"]["org_generic_modifiers"]),
         org_suffixes=tuple(sorted(org["suffixes"], key=len, reverse=True)),
         org_weak_suffixes=frozenset(org["weak_suffixes"]),
+        org_legal_forms=tuple(sorted(org["legal_forms"], key=len, reverse=True)),
+        org_trade_words=tuple(sorted(org["trade_words"], key=len, reverse=True)),
         org_latin_suffixes=tuple(sorted(org["latin_suffixes"], key=len, reverse=True)),
         org_boundaries=frozenset(org["boundary_words"]),
         person_titles_after=tuple(sorted(person["titles_after"], key=len, reverse=True)),
         person_roles_before=tuple(sorted(person["roles_before"], key=len, reverse=True)),
         person_verbs_after=tuple(person["verbs_after"]),
+        person_verbs_en=tuple(person["verbs_en"]),
         surnames=frozenset(person["surnames"].split()),
         person_not_last=frozenset(person["not_last"]),
         given_names=frozenset(person["given_names"].split()),
         pinyin_word=_pinyin_word(person["pinyin_initials"], person["pinyin_finals"]),
         english_function_words=frozenset(w.lower() for w in latin["english_function_words"]),
+        acronym_heads={w.lower(): t for t, key in (("Technology", "acronym_heads_technology"), ("Model", "acronym_heads_model")) for w in latin[key]},
         generic_heads_en=frozenset(w.lower() for w in latin["generic_heads_en"]),
         structure={k: tuple(v) for k, v in data["structure"].items() if isinstance(v, list)},
         citation_line=re.compile(data["structure"]["citation_line"]),

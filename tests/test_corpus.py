@@ -97,6 +97,17 @@ def test_single_article_file_is_one_article(tmp_path: Path):
     assert article.bio is not None and doc.text[article.bio[0]:].startswith("张三")
 
 
+def test_a_page_break_inside_a_sentence_of_a_plain_text_file_is_joined(tmp_path: Path):
+    body = "此外，趋境科技深度参与的开源项目 Mooncake，以超大规模 KVCache 缓存池为中心，通\n\n过以存换算的创新理念大幅度减少算力开销。\n\n## 下一节\n\n新的段落。\n"
+    for suffix, joined in ((".txt", True), (".md", False)):  # in Markdown a blank line is a paragraph break
+        path = tmp_path / f"report{suffix}"
+        path.write_text("# 推理中心化\n\n" + body, encoding="utf-8")
+        [(doc, [article])] = read_corpus([path])
+        texts = [s.text for s in split_sentences(doc, article)]
+        assert any("通\n\n过以存换算" in t for t in texts) == joined, texts
+        assert "新的段落。" in texts and all(doc.text[s.start:s.end] == s.text for s in split_sentences(doc, article))
+
+
 def test_plain_file_without_byline_uses_first_line_as_title(tmp_path: Path):
     path = tmp_path / "note.txt"
     path.write_text("\n\n大模型推理框架对比\nvLLM 和 SGLang 的吞吐量。\n", encoding="utf-8")

@@ -349,3 +349,15 @@ def test_english_news_names_people_by_speech_and_makers_by_release_verbs(nlp, ru
     assert ("Zorbo-2", "developedBy", "Quillmark", "verb-developer") in facts(nlp, rules, "Quillmark releases Zorbo-2, an open reasoning model")
     news = typed(nlp, "Quillmark, the Paris-based AI startup, on Tuesday released Zorbo-2.")
     assert ("Tuesday", "Organization") not in news and ("Paris-based AI", "Organization") not in news
+
+
+def test_job_titles_and_ai_phrases_are_not_names(nlp):
+    found = typed(nlp, "微软 Regional Director（RD）、Developer Advocate 和 Quillmark AI 辅助研发方案的发起人")
+    assert not any(text.endswith(("Director", "Advocate")) for text, _ in found)
+    assert ("Quillmark AI", "Organization") not in found  # "AI 辅助" opens the Chinese phrase
+    assert ("Quillmark AI", "Organization") in typed(nlp, "Quillmark AI 推出了 Zorbo")
+
+
+def test_a_latin_name_before_kai_yuan_de_is_a_maker(nlp, rules):
+    assert ("Quillmark", "Organization") in typed(nlp, "Verba 是向量数据库厂商 Quillmark 开源的一个模块化 RAG 框架。")
+    assert ("Zorbo", "developedBy", "Quillmark", "copula-developer") in facts(nlp, rules, "Zorbo 是 Quillmark 开源的一个推理引擎。")

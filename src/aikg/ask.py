@@ -82,6 +82,8 @@ class Cues:
     unanswerable: tuple[str, ...] = ()  # "什么时候", "how many": questions the graph has no facts for
     every: tuple[str, ...] = ()  # "同时", "both": answers of every named thing, not of any
     unanswerable_patterns: tuple[re.Pattern, ...] = ()  # a year, a yes-or-no question
+    topic_before: tuple[str, ...] = ()  # "article about": an article described by what its title names
+    topic_after: tuple[str, ...] = ()  # "的文章"
 
     def relation_words(self, relation: str, n: int = 6) -> list[str]:
         return [w for w, r, _ in self.cues if r == relation][:n]
@@ -123,6 +125,7 @@ def load_cues(path: Path | str | None = None) -> Cues:
             not_qualifiers=frozenset(listed(qualifiers, "not_qualifiers")), measure_words=listed(qualifiers, "measure_words"),
             unanswerable=listed(data.get("unanswerable", {}), "words"), every=listed(data.get("every", {}), "words"),
             unanswerable_patterns=_patterns(path, data.get("unanswerable", {}).get("patterns", [])),
+            topic_before=listed(data.get("article_topic", {}), "before"), topic_after=listed(data.get("article_topic", {}), "after"),
         )
     return _cues[key]
 
@@ -187,7 +190,23 @@ def _local(iri: str, ns: str) -> str:
     return iri[len(ns):] if iri.startswith(ns) else iri
 
 
-_NAMES_FILE = "ask-names.v1.json"  # beside the store it was read from (the store's folder is named by the graph's hash)
+_NAMES_FILE = "ask-names.v2.json"  # beside the store it was read from (the store's folder is named by the graph's hash)
+
+
+def _with_lexicon_names(entities: list[Named]) -> list[Named]:
+    """Each entity the lexicon knows also goes by the lexicon's names for it ("Knowledge Graph" for
+    知识图谱), though the text used only one: a question may use another."""
+    from aikg.extract.lexicon import load_lexicon
+
+    known = {e.id: e for e in load_lexicon(paths.LEXICON)}
+    out = []
+    for entity in entities:
+        entry = known.get(entity.id)
+        if entry is not None and entry.type == entity.type:
+            extra = tuple(a for a in entry.aliases if a != entity.label and a not in entity.aliases)
+            entity = Named(entity.id, entity.label, entity.type, entity.aliases + extra, entity.mentions)
+        out.append(entity)
+    return out
 
 
 def graph_names(store, key: str) -> GraphNames:
@@ -205,6 +224,7 @@ def graph_names(store, key: str) -> GraphNames:
         ends = {r: (frozenset(s), frozenset(o)) for r, (s, o) in data["ends"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         entities, articles, ends = _read_names(store)
+        entities = _with_lexicon_names(entities)
         if saved is not None:
             _save_names(saved, entities, articles, ends)
     index = NameIndex(entities)
@@ -361,6 +381,8 @@ def link_entities(q: str, graph: GraphNames, cues: Cues) -> list[Mention]:
             if len(key) < 2 or key in stop:
                 continue
             ids = index.by_compact.get(key) or graph.unprefixed.get(key)
+            if not ids and len(key) > 4 and key.endswith("s") and _is_latin(key[-2]):
+                ids = index.by_compact.get(key[:-1])  # "knowledge graphs" names Knowledge Graph
             if ids:
                 candidates.append((i, j, ids))
                 break
@@ -550,11 +572,39 @@ def _qualifier(q: str, cues: Cues, anchors) -> str | None:
     return None
 
 
+def _article_by_topic(q: str, named: list[Mention], graph: GraphNames, cues: Cues) -> list[Mention]:
+    """"the article about the RAG market in 2024": the description (up to the question's end, or
+    from its start to "的文章") names one article when a thing it names stands in that title alone;
+    the description then is that article (its dates and words are not read as a question)."""
+    if any(n.type == ARTICLE for n in named):
+        return named
+    spans = []
+    for i, j, _ in _find_words(q, cues.topic_before, []):
+        end = next((k for k in range(j, len(q)) if q[k] in "?？,，;；"), len(q))
+        spans.append((i, j, end))
+    for i, j, _ in _find_words(q, cues.topic_after, []):
+        start = max((k + 1 for k in range(i) if q[k] in "?？,，;；。"), default=0)
+        spans.append((start, start, j))
+    titles = {iri: compact(normalize(title)) for iri, (_, title) in graph.articles.items() if title}
+    for whole_start, start, end in spans:
+        inside = [n for n in named if start <= n.span.start and n.span.end <= end]
+        hits = set()
+        for n in inside:
+            names = {compact(normalize(f)) for e in n.ids for f in (graph.index.entities[e].label, *graph.index.entities[e].aliases)}
+            hits |= {iri for iri, title in titles.items() if any(name and name in title for name in names)}
+        if len(hits) == 1:
+            article = hits.pop()
+            span = Span(whole_start, end, q[whole_start:end])
+            kept = [n for n in named if n.span.end <= whole_start or n.span.start >= end]
+            return sorted(kept + [Mention(span, (article,), ARTICLE, graph.articles[article][0], "title")], key=lambda n: n.span.start)
+    return named
+
+
 def _read(question: str, graph: GraphNames, cues: Cues) -> Reading:
     q = normalize(question)
     if not q:
         raise Declined("the question is empty")
-    named = link_entities(q, graph, cues)
+    named = _article_by_topic(q, link_entities(q, graph, cues), graph, cues)
     blocked = [(n.span.start, n.span.end) for n in named]
     unasked = [w for _, _, w in _find_words(q, cues.unanswerable, list(blocked))]
     masked = "".join(" " if any(a <= i < b for a, b in blocked) else ch for i, ch in enumerate(q))  # names are not read

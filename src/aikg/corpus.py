@@ -19,6 +19,7 @@ from aikg.errors import AikgError
 from aikg.records import Article, Document, Sentence
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 BYLINE = re.compile(r"^[ \t\u3000]*文[ \t]*[/／][ \t]*(?P<names>\S[^\r\n]*?)[ \t\r]*$", re.M)
@@ -35,6 +36,12 @@ MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
 # sentences are far shorter (the longest in the bundled report has 238 characters).
 MAX_SENTENCE = 1000
 SOFT_BREAK = re.compile(r"[，,、：:；;（(\s]")
+# A page break of a PDF-extracted text cuts a Chinese sentence in two paragraphs ("…，通" / "过以存
+# 换算…"): a long line that ends in a Chinese character, then blank lines, then a line that goes on in
+# Chinese is one sentence.
+PAGE_BREAK = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]*(?:\r?\n[ \t]*){2,3}(?=[\u4e00-\u9fff])")
+CONTINUED_LINE = 40  # characters a line needs to be cut prose rather than a heading or a list item
+BLOCK_MARKER = re.compile(r"[ \t]*(?:#|[-*+>|]|\d{1,3}[.、)])")
 
 
 def slugify(text: str) -> str:
@@ -316,6 +323,16 @@ def _find_bio(text: str, body_start: int, end: int, authors: tuple[str, ...]) ->
     return first, end
 
 
+def _page_breaks(text: str, start: int, end: int) -> set[int]:
+    """Offsets of the line breaks inside a sentence a page break cut (see PAGE_BREAK)."""
+    joined: set[int] = set()
+    for match in PAGE_BREAK.finditer(text, start, end):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if match.start() - line_start >= CONTINUED_LINE and not BLOCK_MARKER.match(text, line_start):
+            joined.update(i for i in range(match.start(), match.end()) if text[i] == "\n")
+    return joined
+
+
 def split_sentences(doc: Document, article: Article) -> list[Sentence]:
     """Sentences of an article with absolute offsets; blank ones are dropped."""
     text = doc.text
@@ -349,7 +366,11 @@ def split_sentences(doc: Document, article: Article) -> list[Sentence]:
             )
         )
 
+    # in Markdown a blank line is a paragraph break by definition; plain text may be a PDF's
+    joined = set() if Path(doc.path).suffix.lower() in MARKDOWN_SUFFIXES else _page_breaks(text, article.start, article.end)
     for match in SENTENCE_END.finditer(text, article.start, article.end):
+        if match.start() in joined:
+            continue
         if match.group(0).strip() and TABLE_ROW.match(text, text.rfind("\n", 0, match.start()) + 1):
             continue  # a table row is one sentence: "| vLLM | Feb. 2023 |" is not cut at "Feb."
         if match.group(0) == "." and LIST_NUMBER.fullmatch(text, text.rfind("\n", 0, match.start()) + 1, match.start()):

@@ -202,6 +202,8 @@ def latin_candidates(
     for match in LATIN_NAME.finditer(masked):
         name = match.group(0).rstrip(".")
         start, end = match.start(), match.start() + len(name)
+        if name.endswith(" AI") and masked[end:end + 6].lstrip(" \u00a0").startswith(rules.ai_compounds):
+            name, end = name[:-3], end - 3  # "Unit Mesh AI 辅助研发": the AI opens "AI 辅助"
         if english:  # "introduce Vicuna-13B", "The Team": a leading English word is not part of a name
             while " " in name and _english_word(name.split(" ", 1)[0], rules):
                 head = name.split(" ", 1)[0]
@@ -222,6 +224,8 @@ def latin_candidates(
             continue  # runs into a known name from the left: leave both alone
         if normalize(name) in rules.stop_forms or not re.search(r"[A-Za-z]", name) or rules.version_shape.fullmatch(name):
             continue
+        if " " in name and name.rsplit(" ", 1)[1] in rules.job_words_en:
+            continue  # "Regional Director": a job title
         etype, rule = _cue_type(masked, start, end, rules), "latin-cue"
         title_case = all(w[:1].isupper() or w[:1].isdigit() for w in name.split())
         if etype is None and title_case and not re.search(r"-based\b", name) and any(name.endswith(" " + s) or name == s for s in rules.org_latin_suffixes):
@@ -240,6 +244,9 @@ def latin_candidates(
         if etype is None and english and " " not in name and MAKER_VERB_EN.match(masked, end) and name[:1].isupper() \
                 and not name.isupper() and name.lower() not in rules.english_function_words:
             etype, rule = "Organization", "org-latin"  # "Quillmark releases Zorbo-2": who releases a thing made it
+        if etype is None and not english and " " not in name and masked[end:end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after) \
+                and not prefix_matcher.find(name):
+            etype, rule = "Organization", "org-latin"  # "Weaviate 开源的 Verba"
         if etype is None:
             if not _bare_name_ok(name, text, start, end, rules):
                 continue

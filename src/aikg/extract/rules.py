@@ -50,6 +50,8 @@ class RuleSet:
     given_names: frozenset[str]
     pinyin_word: re.Pattern  # one or two pinyin syllables, a whole word
     english_function_words: frozenset[str]
+    job_words_en: frozenset[str]
+    ai_compounds: tuple[str, ...]
     acronym_heads: dict[str, str]  # lower-cased head word of an expansion → the acronym's type
     generic_heads_en: frozenset[str]
     structure: dict[str, tuple[str, ...]]  # table header words: maker_headers, product_headers
@@ -64,6 +66,7 @@ class RuleSet:
     non_modifier_final_chars: str
     technology_heads: tuple[str, ...]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
+    maker_cues_after: tuple[str, ...]  # "开源的": the Latin name before it made something
     model_shape: re.Pattern
     coordination: re.Pattern  # what may stand between two names of one list
     version_shape: re.Pattern
@@ -126,6 +129,8 @@ def load_rules(path: Path) -> RuleSet:
         given_names=frozenset(person["given_names"].split()),
         pinyin_word=_pinyin_word(person["pinyin_initials"], person["pinyin_finals"]),
         english_function_words=frozenset(w.lower() for w in latin["english_function_words"]),
+        job_words_en=frozenset(latin["job_words_en"]),
+        ai_compounds=tuple(latin["ai_compounds"]),
         acronym_heads={w.lower(): t for t, key in (("Technology", "acronym_heads_technology"), ("Model", "acronym_heads_model")) for w in latin[key]},
         generic_heads_en=frozenset(w.lower() for w in latin["generic_heads_en"]),
         structure={k: tuple(v) for k, v in data["structure"].items() if isinstance(v, list)},
@@ -145,6 +150,7 @@ def load_rules(path: Path) -> RuleSet:
             "Technology": tuple(latin["technology_cues"]),
             "Organization": tuple(latin["organization_cues"]),
         },
+        maker_cues_after=tuple(latin["maker_cues_after"]),
         model_shape=re.compile(latin["model_shape"]),
         coordination=_coordination(latin["coordinators"], latin["list_brackets"]),
         version_shape=re.compile(latin["version_shape"]),

@@ -361,3 +361,47 @@ def test_job_titles_and_ai_phrases_are_not_names(nlp):
 def test_a_latin_name_before_kai_yuan_de_is_a_maker(nlp, rules):
     assert ("Quillmark", "Organization") in typed(nlp, "Verba 是向量数据库厂商 Quillmark 开源的一个模块化 RAG 框架。")
     assert ("Zorbo", "developedBy", "Quillmark", "copula-developer") in facts(nlp, rules, "Zorbo 是 Quillmark 开源的一个推理引擎。")
+
+
+def test_a_sentence_opening_name_takes_the_type_its_copula_gives(nlp):
+    assert ("星衡智能", "Organization") in typed(nlp, "星衡智能是一家成立于 2023 年的大模型创业公司，总部位于北京。")
+    assert ("FlowServe", "Tool") in typed(nlp, "FlowServe 是一个高性能推理框架。")
+    assert not typed(nlp, "这家公司是一家创业公司。")  # a demonstrative is no name
+    assert not any(t.endswith("就") for t, _ in typed(nlp, "人类语言就是一种高度抽象的符号系统。"))
+
+
+def test_the_name_before_a_founder_or_ceo_title_is_an_organization(nlp):
+    assert ("星衡智能", "Organization") in typed(nlp, "星衡智能创始人王海涛表示，模型很强。")
+    assert ("星衡智能", "Organization") in typed(nlp, "对话星衡智能 CEO 王海涛：推理模型的下一步")
+    assert not any(t == "开源项目" for t, _ in typed(nlp, "开源项目作者张三说"))
+
+
+def test_a_chinese_named_model_with_a_version_is_a_model_of_its_own(nlp, rules):
+    found = facts(nlp, rules, "1. **豆包 2.0**（字节跳动）：支持多模态理解，采用 MoE 架构。")
+    assert ("豆包 2.0", "developedBy", "字节跳动", "bracket-maker") in found
+    assert ("豆包 2.0", "usesTechnology", "MoE", "uses-technology") in found
+    assert not any(s == "字节跳动" for s, _, _, _ in found)  # the maker in brackets is an aside, not the subject
+    assert ("混元-T2", "Model") in typed(nlp, "| 3 | 混元-T2 | 腾讯 |")
+    assert ("豆包", "Model") in typed(nlp, "豆包 2 年来用户增长很快")  # "2 年": a number of years, not a version
+
+
+def test_english_makers_after_by_and_people_at_their_organization(nlp, rules):
+    assert ("Zorbo-3", "developedBy", "Quillmark", "by-makers") in facts(nlp, rules, "Zorbo-3 was trained by the Quillmark research team on 15T tokens.")
+    assert ("Zorbo-3", "developedBy", "Quillmark", "by-makers") in facts(nlp, rules, "Zorbo-3 was developed by Quillmark.")
+    found = facts(nlp, rules, "This work was led by Priya Raman and Tomasz Kowalski at Quillmark, with help from others.")
+    assert {("Priya Raman", "affiliatedWith", "Quillmark", "affiliation-en"), ("Tomasz Kowalski", "affiliatedWith", "Quillmark", "affiliation-en")} <= found
+    assert ("Marie Laurent", "affiliatedWith", "Quillmark", "affiliation-en") in facts(nlp, rules, "said Marie Laurent, Quillmark's chief executive.")
+    assert ("Jim Fan", "affiliatedWith", "NVIDIA", "affiliation-en") in facts(nlp, rules, "said Jim Fan, a senior research scientist at NVIDIA.")
+
+
+def test_an_interview_answer_speaks_for_the_interviewee_organization(tmp_path):
+    doc = tmp_path / "interview.md"
+    doc.write_text(
+        "# 对话星衡智能 CEO 王海涛\n\n**问：Orbit 有什么不同？**\n\n"
+        "王海涛：我们的 Orbit-R2 采用强化学习训练。我们还开源了推理框架 FlowServe。\n\n"
+        "**问：我们的读者关心什么？**\n\n记者：我们的 Zorbo 很好。\n", encoding="utf-8")
+    extraction = extract(read_corpus([doc]))
+    names = {e.id: e.name for e in extraction.entities.values()}
+    made = {(names[r.subject], names[r.object]) for r in extraction.relations if r.predicate == "developedBy"}
+    assert {("Orbit-R2", "星衡智能"), ("FlowServe", "星衡智能")} <= made
+    assert not any(s == "Zorbo" for s, _ in made)  # the interviewer's "we" is no one's maker

@@ -38,6 +38,7 @@ class _Labels:
     author: re.Pattern
     by: re.Pattern
     not_author: re.Pattern
+    next_credit: re.Pattern  # "作者：X　编辑：Y": where another credit starts on the same line
     dispatch: re.Pattern
     front_matter_keys: tuple[str, ...]
     lines: int
@@ -62,6 +63,7 @@ def _labels(path: Path = BYLINES) -> _Labels:
         author=re.compile(rf"^(?:{_alternation(words)})[ \t\u3000]*(?:{separators})[ \t\u3000]*(?P<names>\S.*)$"),
         by=re.compile(rf"^(?:{_alternation(by_words)})[ \t]+(?P<names>[A-Z].*)$"),
         not_author=re.compile(rf"^(?:{_alternation(labels['not_author'])})[ \t\u3000]*(?:{separators})", re.I),
+        next_credit=re.compile(rf"[ \t\u3000]*(?:{_alternation(labels['not_author'])})[ \t\u3000]*(?:{separators})"),
         dispatch=re.compile(rf"^(?P<names>\S.{{0,30}}?)[ \t\u3000]*(?:{_alternation(labels['dispatch'])})[ \t\u3000]*\S+$"),
         front_matter_keys=tuple(labels["front_matter_keys"]),
         lines=int(scan["lines"]),
@@ -128,6 +130,7 @@ def find_byline(text: str, path: Path = BYLINES) -> Byline | None:
             match = pattern.match(line)
             # "作者：X | 编辑：Y": the names end where the next credit starts
             raw = re.split(r"\s[|丨｜]\s|\s{2,}", match.group("names"))[0] if match else ""
+            raw = labels.next_credit.split(raw, maxsplit=1)[0]
             if not (names := _clean_names(raw)):
                 continue
             if pattern is labels.by and not all(_is_name(n, labels) or n.endswith(("Team", "团队")) for n in names):

@@ -37,7 +37,7 @@ MAKER_TAILS = frozenset({"", "ai", "inc", "lab", "labs", "team", "research"})
 # "# Generative Models by Stability AI": a title that credits its maker
 TITLE_CREDIT = re.compile(r"(?<![A-Za-z])(?:by|from)\s+$|(?:出品|发布方|作者)[：:]\s*$")
 # Rules precise enough that a name they found is looked for again in the whole document.
-ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix", "person-list", "list-bold", "technology-compound", "acronym-definition"}
+ECHO_RULES = {"byline", "person-role", "person-title", "person-latin", "person-verb", "person-pinyin", "org-suffix", "org-latin", "latin-cue", "latin-shape", "latin-prefix", "person-list", "list-bold", "technology-compound", "acronym-definition", "copula-kind"}
 
 
 @dataclass
@@ -171,6 +171,18 @@ def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Cand
     return [_speaker(org)] if org else []
 
 
+def _interviewee(text: str, mentions: list[Candidate], affiliations: dict[str, Candidate], answering: list[Candidate]) -> list[Candidate]:
+    """Who "we" are in an interview's answer: "王海涛：我们的 Orbit-R2 …" speaks for where 王海涛 works,
+    and so do the sentences after it, until a question ("问：", "Q:"), a heading or another speaker."""
+    opening = re.match(r"[\s*_>#]*(?P<who>[^：:\s]{1,20})\s*[*_]*\s*[：:]", text)
+    if opening is None:
+        return [] if text.lstrip().startswith("#") else answering
+    opener = next((m for m in mentions if m.type == "Person" and m.start == opening.start("who") and m.end == opening.end("who")), None)
+    if opener is None:
+        return [] if re.fullmatch(r"问|Q|提问|记者|主持人", opening.group("who")) else answering
+    return [_speaker(affiliations[opener.text])] if opener.text in affiliations else []
+
+
 def _speaker(org: Candidate) -> Candidate:
     """The organization a document's "we" stands for, as a mention facts can point at."""
     return Candidate(0, 0, org.text, "Organization", "topic-maker", org.key)
@@ -252,8 +264,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
             if cand.rule in ECHO_RULES and cand.text not in echoes and _echo_safe(cand.text):
                 echoes[cand.text] = (cand.type, "echo", cand.key)
     # a company named in full is then called by its short name ("星衡智能")
-    in_full_orgs = {c.text: c for mentions in found for c in mentions if c.type == "Organization"}
-    shorts = {short: full for full in in_full_orgs.values() for short in short_names(full.text, rules) if short not in in_full_orgs}
+    orgs = {c.text: c for mentions in found for c in mentions if c.type == "Organization"}
+    shorts = {short: full for full in orgs.values() for short in short_names(full.text, rules)}
     for short in shorts:
         echoes.setdefault(short, ("Organization", "echo", None))
     if len(echoes) > len(seeds):
@@ -277,6 +289,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     surnames = _surnames(found, matcher, rules)
     in_full = {(a.id, c.text) for (a, _), ms in zip(sentences, found) for c in ms if c.type == "Person"}
     bio_person: Candidate | None = None
+    affiliations: dict[str, Candidate] = {}
+    answering: list[Candidate] = []  # in an interview, the organization the current answer speaks for
     previous: tuple[str, list[Candidate]] | None = None
     structure: StructureReader | None = None
     for (article, sentence), mentions in zip(sentences, found):
@@ -301,13 +315,17 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         topic = topics.get(article.id)
         facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent, topic)
         facts += structure.facts(sentence.text, heads)
-        facts += first_person_facts(sentence.text, heads, speakers.get(article.id, []), rules)
+        answering = _interviewee(sentence.text, heads, affiliations, answering)
+        facts += first_person_facts(sentence.text, heads, answering or speakers.get(article.id, []), rules, possessive=bool(answering))
         facts += brand_parts(heads, matcher, entries, rules, known_keys)
         if structure.changed:  # it named or retyped a table cell
             mentions = sorted(heads + [alias for alias, _ in aliases], key=lambda m: (m.start, m.end))
         owners = [f.object for f in facts if f.rule == "brand-maker"]
         if owners:  # "NVIDIA NeMo" mentions NVIDIA too (ANNOTATION.md: a brand prefix is a mention of its owner)
             mentions = sorted(mentions + owners, key=lambda m: (m.start, m.end))
+        for f in facts:  # who works where, as the article has said so far (an interview's answers speak for it)
+            if f.predicate == "affiliatedWith" and f.object.type == "Organization":
+                affiliations.setdefault(f.subject.text, f.object)
         previous = (article.id, heads)
         if referent is not None:  # the pronoun stands for its referent: the model may pair it too
             pronoun = PRONOUN.match(sentence.text)

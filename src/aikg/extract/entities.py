@@ -39,7 +39,7 @@ PRIORITY = {
     "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
-    "technology-variant": 3, "coordinated": 3, "acronym-definition": 3,
+    "technology-variant": 3, "coordinated": 3, "acronym-definition": 3, "model-version": 3, "copula-kind": 3, "org-role": 2,
 }
 
 
@@ -244,6 +244,10 @@ def latin_candidates(
         if etype is None and english and " " not in name and MAKER_VERB_EN.match(masked, end) and name[:1].isupper() \
                 and not name.isupper() and name.lower() not in rules.english_function_words:
             etype, rule = "Organization", "org-latin"  # "Quillmark releases Zorbo-2": who releases a thing made it
+        if etype is None and english and " " not in name and name[:1].isupper() and MADE_BY_EN.search(masked, 0, start):
+            etype, rule = "Organization", "org-latin"  # "developed by Quillmark": a one-word maker is an organization
+        if etype is None and english and name[:1].isupper() and (_after_person_at(masked, start, taken) or ROLE_OF_EN.match(masked, end)):
+            etype, rule = "Organization", "org-latin"  # "Priya Raman at Quillmark", "Quillmark's CEO": where people work
         if etype is None and not english and " " not in name and masked[end:end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after) \
                 and not prefix_matcher.find(name):
             etype, rule = "Organization", "org-latin"  # "Weaviate 开源的 Verba"
@@ -255,6 +259,17 @@ def latin_candidates(
     return found
 
 
+def _after_person_at(masked: str, start: int, taken: list[Candidate]) -> bool:
+    """True when a person's name and "at" stand right before ``start`` ("Jane Doe at Quillmark")."""
+    at = re.search(r"\s+at\s+$", masked[:start])
+    if at is None:
+        return False
+    before = len(masked[:at.start()].rstrip(" ,"))
+    return any(c.end == before and c.type == "Person" for c in taken)
+
+
+ROLE_OF_EN = re.compile(r"(?:'s|’s) (?:co-?founder|founder|chief|CEO|CTO|president|head of)\b")  # "Quillmark's chief executive"
+MADE_BY_EN = re.compile(r"(?<![A-Za-z])(?:developed|created|built|trained|released|made|designed|published|maintained|open-sourced|introduced|proposed) by (?:the )?$")
 MAKER_VERB_EN = re.compile(r" (?:releases|released|launches|launched|unveils|unveiled|open-sources|open-sourced|debuts|debuted) (?=[A-Z])")
 
 
@@ -432,6 +447,58 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
     return found
 
 
+DEMONSTRATIVES = "这那该此其每各本某"
+MODIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words may be part of a name  # "这家公司是…", "该团队创始人…": no name
+COPULA_SUBJECT = re.compile(r"^[\s*_#>\-]*(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9.\-]{1,11}?)\s*是(?:一家|一个|一款|一种|一支|家|个|款)")
+
+
+def copula_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """"星衡智能是一家……创业公司": the unknown name a sentence opens with takes the type of the kind
+    noun that ends its first clause."""
+    match = COPULA_SUBJECT.match(text)
+    if match is None or any(c.start < match.end("name") and match.start("name") < c.end for c in taken):
+        return []
+    name = match.group("name")
+    tag = word_tag(name)
+    if normalize(name) in rules.stop_forms or name[0] in DEMONSTRATIVES or (tag is not None and tag not in NAME_TAGS) \
+            or name.endswith(FUNCTION_CHARS) or name[-1] in "就也都还则便才正即真又只仍已曾将更最":  # "人类语言就是…"
+        return []
+    clause = re.split(r"[，,。；;：:！？!?]", text[match.end():], maxsplit=1)[0].rstrip(" 。")
+    kind = next((t for w, t in rules.copula_kinds if clause.endswith(w)), None)
+    return [Candidate(match.start("name"), match.end("name"), name, kind, "copula-kind")] if kind else []
+
+
+def role_org_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """"星衡智能创始人兼 CEO 王海涛", "对话星衡智能 CEO 王海涛": the word right before a role title that
+    names a person is where that person works."""
+    masked = _mask(text, taken)
+    found = []
+    roles = rules.words_pattern("person_roles_before").pattern
+    for match in re.finditer(rf"(?:{roles})", masked):
+        cursor, pieces = len(masked[:match.start()].rstrip(" \u00a0")), []
+        while len(pieces) < 3:  # "星衡 智能": jieba cuts an unknown name into pieces
+            left = next((t for t in tokens if t[1] == cursor), None)
+            if left is None or not re.fullmatch(f"[{CJK}]+", left[2]) or "\x00" in masked[left[0]:left[1]] \
+                    or left[2] in rules.org_boundaries or left[2].endswith(FUNCTION_CHARS) or left[2][0] in DEMONSTRATIVES \
+                    or word_tag(left[2]) in NON_NAME_TAGS - MODIFIER_TAGS:
+                break
+            pieces.insert(0, left)
+            cursor = left[0]
+        if not pieces:
+            continue
+        start, end = pieces[0][0], pieces[-1][1]
+        word = text[start:end]
+        tag = word_tag(word)
+        if len(word) < 2 or (len(word) == 2 and tag not in NAME_TAGS) or (tag is not None and tag not in NAME_TAGS) \
+                or normalize(word) in rules.stop_forms:
+            continue
+        person = re.match(rf"\s*(?:兼\s*(?:{roles})\s*)?(?:(?P<cjk>[{CJK}]{{2,3}})|[A-Z][a-z]+ [A-Z])", masked[match.end():match.end() + 16])
+        if person is None or (person.group("cjk") and person.group("cjk")[0] not in rules.surnames):
+            continue  # a person's name follows the role
+        found.append(Candidate(start, end, word, "Organization", "org-role"))
+    return found
+
+
 def jieba_org_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
     """Words jieba's dictionary tags as organization names (nt) that end like one: "中科院", "华盛顿大学"."""
     masked = _mask(text, taken)
@@ -559,6 +626,11 @@ def versioned(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candida
             number = re.match(rf"[ \u00a0-]?({rules.version_shape.pattern})(?![A-Za-z0-9.])", text[c.end:])
             if number is not None:
                 c = Candidate(c.start, c.end + number.end(), text[c.start:c.end + number.end()], c.type, c.rule, c.key)
+        elif c.rule == "lexicon" and c.type == "Model" and _CJK_CHAR.search(c.text[-1]):
+            # "豆包 2.0", "混元-T2": a Chinese-named model with a version is a model of its own
+            number = re.match(rf"[ \u00a0-]?(?:{rules.version_shape.pattern}|\d+|[A-Z]\d+(?:\.\d+)?)(?![A-Za-z0-9.%])", text[c.end:])
+            if number is not None and not re.match(r"\s*(?:年|月|日|个|家|款|亿|万|倍|%|岁|位|名|次|种)", text[c.end + number.end():]):
+                c = Candidate(c.start, c.end + number.end(), text[c.start:c.end + number.end()], "Model", "model-version")
         out.append(c)
     return out
 

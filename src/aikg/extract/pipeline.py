@@ -18,6 +18,8 @@ from aikg.extract.entities import (
     Candidate,
     abbreviation_candidates,
     acronym_definitions,
+    copula_candidates,
+    role_org_candidates,
     choose,
     coordinated,
     jieba_org_candidates,
@@ -70,6 +72,7 @@ class EntityFinder:
         candidates = taken + org_suffix_candidates(text, tokens, taken, self.rules)
         candidates += person_candidates(text, tokens, taken, self.rules)
         candidates += jieba_org_candidates(text, tokens, taken, self.rules)
+        candidates += role_org_candidates(text, tokens, taken, self.rules) + copula_candidates(text, taken, self.rules)
         candidates += technology_candidates(text, tokens, taken, self.rules)
         taken = versioned(text, choose(candidates), self.rules)
         acronyms, expansions = acronym_definitions(text, taken, self.rules)

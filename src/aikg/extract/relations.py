@@ -150,12 +150,15 @@ def _brand_makers(mentions: list[Candidate], matcher, entries) -> list[RawFact]:
     return facts
 
 
-def first_person_facts(text: str, mentions: list[Candidate], authors: list[Candidate], rules: RuleSet) -> list[RawFact]:
+def first_person_facts(text: str, mentions: list[Candidate], authors: list[Candidate], rules: RuleSet, possessive: bool = False) -> list[RawFact]:
     """"We introduce SGLang …" in a signed article, "**[2023/09/26]** 发布 X" in a README's news: what
-    the authors (the project's maker) say they made is developedBy them."""
+    the authors (the project's maker) say they made is developedBy them; with ``possessive`` (an
+    interview's answer), also "我们的 Orbit-R2" ("join our Discord" in a README is no such claim)."""
     if not authors:
         return []
     match = _first_person(rules).search(text) or _dated_release(rules).match(text)
+    if match is None and possessive:
+        match = OUR.search(text)  # "我们的 Orbit-R2": the interviewee's organization's own product
     if match is None:
         return []
     after = [m for m in mentions if m.start >= match.end() and m.type in MADE]
@@ -168,6 +171,7 @@ def first_person_facts(text: str, mentions: list[Candidate], authors: list[Candi
     return [RawFact(product, "developedBy", author, "first-person") for product in made for author in authors]
 
 
+OUR = re.compile(r"(?<![A-Za-z])(?:我们的|我们自己的|[Oo]ur(?: own)?)\s*")
 # "We introduce our first-generation reasoning models, X and Y": what is released, named after its kind
 KIND_PHRASE = re.compile(r"\s*(?:[a-z0-9][\w-]*\s+){0,5}(?:models?|LLMs?|series|family|versions?|checkpoints?)\s*[,:：]\s*")
 
@@ -176,7 +180,7 @@ KIND_PHRASE = re.compile(r"\s*(?:[a-z0-9][\w-]*\s+){0,5}(?:models?|LLMs?|series|
 def _first_person(rules: RuleSet) -> re.Pattern:
     subject = "|".join(re.escape(w) for w in sorted(rules.relations["first_person"], key=len, reverse=True))
     verb = "|".join(re.escape(w) for w in sorted(rules.relations["first_person_verbs"], key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z])(?:{subject})\s*(?:have |had |just |also |now |today )*(?:{verb})(?![A-Za-z])")
+    return re.compile(rf"(?<![A-Za-z])(?:{subject})\s*(?:have |had |just |also |now |today |还|也|已经|已|正式|今天|近日|最近|刚刚|首次)*(?:{verb})(?![A-Za-z])")
 
 
 @lru_cache(maxsize=4)
@@ -220,6 +224,7 @@ def sentence_facts(
     facts += _copula(text, mentions, rules)
     facts += _feature_of(text, mentions)
     facts += _by_makers(text, mentions)
+    facts += _english_affiliation(text, mentions)
     clauses = _clauses(text, rules, mentions)
     previous: list[Candidate] = []
     for start, end in clauses:
@@ -261,6 +266,8 @@ def _carried_subject(text: str, mentions: list[Candidate], previous: list[Candid
     if clause_start == 0 or not mentions:
         return []
     if previous and clause_start - previous[-1].end <= 2:
+        if len(previous) > 1 and _in_brackets(text, previous[-2], previous[-1]):
+            return [previous[-2]]  # "**豆包 2.0**（字节跳动）：支持…": the item, not its aside
         return [previous[-1]]
     opening = [m for m in mentions if m.end <= clause_start and not _clause_break(text, 0, m.start)]
     if not opening:
@@ -453,7 +460,7 @@ APPOSITIVE_MAKER = re.compile(r"[*_`]*(?:,\s*(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0
 ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,2}")
 BY_MAKERS = re.compile(
     r"(?<![A-Za-z])(?:proposed|introduced|released|developed|created|presented|published|open-sourced|trained|built|written|made|contributed)"
-    r"(?![A-Za-z])[^.;!?]{0,160}?(?<![A-Za-z])by\s+$"
+    r"(?![A-Za-z])[^.;!?]{0,160}?(?<![A-Za-z])by\s+(?:the\s+)?$"
 )
 # "vLLM was originally developed in the Sky Computing Lab at UC Berkeley": made at an organization
 MADE_AT = re.compile(r"(?<![A-Za-z])(?:developed|created|built|incubated|started|born)\s+(?:[a-z]+\s+){0,2}?(?:at|in)\s+(?:the\s+)?$")
@@ -462,6 +469,29 @@ MADE_AT = re.compile(r"(?<![A-Za-z])(?:developed|created|built|incubated|started
 def _in_brackets(text: str, outer: Candidate, inner: Candidate) -> bool:
     """"outer（inner）": the inner mention fills the brackets right after the outer one."""
     return BRACKETED.fullmatch(text[outer.end:inner.start]) is not None and text[inner.end:inner.end + 2].lstrip().startswith((")", "）"))
+
+
+# "Priya Raman and Tomasz Kowalski at Quillmark", "Jane Doe, a researcher at X", "Marie Laurent,
+# Quillmark's chief executive"
+PERSON_AT = re.compile(r"\s*(?:,\s*(?:a|an|the)?\s*(?:[a-z][\w-]*\s+){0,4}?)?(?:at|from|with)\s+(?:the\s+)?")
+PERSON_ROLE_OF = re.compile(r"\s*,\s*(?:the\s+)?$")
+ROLE_AFTER_POSSESSIVE = re.compile(r"\s*(?:'s|’s)\s+(?:co-?founder|founder|chief [a-z]+ officer|chief executive|chief scientist|CEO|CTO|president|head of [a-z ]+|[a-z]+ (?:scientist|researcher|engineer|director)|researcher|scientist|engineer)\b")
+
+
+def _english_affiliation(text: str, mentions: list[Candidate]) -> list[RawFact]:
+    """People and the organization English prose places them at ("X and Y at Z", "X, Z's CEO")."""
+    if not text.isascii() and re.search(r"[\u4e00-\u9fff]", text):
+        return []
+    facts = []
+    for index, org in enumerate(mentions):
+        if org.type != "Organization" or index == 0:
+            continue
+        person = mentions[index - 1]
+        if person.type == "Person" and PERSON_AT.fullmatch(text[person.end:org.start]):
+            facts.extend(RawFact(p, "affiliatedWith", org, "affiliation-en") for p in _group(mentions, index - 1, text, -1) if p.type == "Person")
+        elif person.type == "Person" and PERSON_ROLE_OF.fullmatch(text[person.end:org.start]) and ROLE_AFTER_POSSESSIVE.match(text, org.end):
+            facts.append(RawFact(person, "affiliatedWith", org, "affiliation-en"))
+    return facts
 
 
 def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:

@@ -43,6 +43,7 @@ class RuleSet:
     org_boundaries: frozenset[str]
     person_titles_after: tuple[str, ...]
     person_roles_before: tuple[str, ...]
+    copula_kinds: tuple[tuple[str, str], ...]  # (kind noun, type), longest first
     person_verbs_after: tuple[str, ...]
     person_verbs_en: tuple[str, ...]
     surnames: frozenset[str]
@@ -122,6 +123,8 @@ def load_rules(path: Path) -> RuleSet:
         org_boundaries=frozenset(org["boundary_words"]),
         person_titles_after=tuple(sorted(person["titles_after"], key=len, reverse=True)),
         person_roles_before=tuple(sorted(person["roles_before"], key=len, reverse=True)),
+        copula_kinds=tuple(sorted(((w, t) for t, key in (("Organization", "kinds_organization"), ("Model", "kinds_model"), ("Tool", "kinds_tool"))
+                                   for w in data["copula"][key]), key=lambda wt: -len(wt[0]))),
         person_verbs_after=tuple(person["verbs_after"]),
         person_verbs_en=tuple(person["verbs_en"]),
         surnames=frozenset(person["surnames"].split()),

@@ -268,7 +268,8 @@ def _after_person_at(masked: str, start: int, taken: list[Candidate]) -> bool:
     return any(c.end == before and c.type == "Person" for c in taken)
 
 
-ROLE_OF_EN = re.compile(r"(?:'s|’s) (?:co-?founder|founder|chief|CEO|CTO|president|head of)\b")  # "Quillmark's chief executive"
+# "Quillmark's chief executive": an organization and a person's role in it
+ROLE_OF_EN = re.compile(r"\s*(?:'s|’s)\s+(?:co-?founder|founder|chief|CEO|CTO|president|head of)\b")
 MADE_BY_EN = re.compile(r"(?<![A-Za-z])(?:developed|created|built|trained|released|made|designed|published|maintained|open-sourced|introduced|proposed) by (?:the )?$")
 MAKER_VERB_EN = re.compile(r" (?:releases|released|launches|launched|unveils|unveiled|open-sources|open-sourced|debuts|debuted) (?=[A-Z])")
 
@@ -447,8 +448,8 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
     return found
 
 
-DEMONSTRATIVES = "这那该此其每各本某"
-MODIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words may be part of a name  # "这家公司是…", "该团队创始人…": no name
+DEMONSTRATIVES = "这那该此其每各本某"  # "这家公司是…", "该团队创始人…": no name
+MODIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words may be part of a name
 COPULA_SUBJECT = re.compile(r"^[\s*_#>\-]*(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9.\-]{1,11}?)\s*是(?:一家|一个|一款|一种|一支|家|个|款)")
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aikg.extract.entities import Candidate
+from aikg.extract.entities import ROLE_OF_EN, Candidate
 from aikg.extract.rules import RuleSet
 
 MAKERS = ("Organization", "Person")
@@ -475,12 +475,11 @@ def _in_brackets(text: str, outer: Candidate, inner: Candidate) -> bool:
 # Quillmark's chief executive"
 PERSON_AT = re.compile(r"\s*(?:,\s*(?:a|an|the)?\s*(?:[a-z][\w-]*\s+){0,4}?)?(?:at|from|with)\s+(?:the\s+)?")
 PERSON_ROLE_OF = re.compile(r"\s*,\s*(?:the\s+)?$")
-ROLE_AFTER_POSSESSIVE = re.compile(r"\s*(?:'s|’s)\s+(?:co-?founder|founder|chief [a-z]+ officer|chief executive|chief scientist|CEO|CTO|president|head of [a-z ]+|[a-z]+ (?:scientist|researcher|engineer|director)|researcher|scientist|engineer)\b")
 
 
 def _english_affiliation(text: str, mentions: list[Candidate]) -> list[RawFact]:
     """People and the organization English prose places them at ("X and Y at Z", "X, Z's CEO")."""
-    if not text.isascii() and re.search(r"[\u4e00-\u9fff]", text):
+    if re.search(r"[\u4e00-\u9fff]", text):
         return []
     facts = []
     for index, org in enumerate(mentions):
@@ -489,7 +488,7 @@ def _english_affiliation(text: str, mentions: list[Candidate]) -> list[RawFact]:
         person = mentions[index - 1]
         if person.type == "Person" and PERSON_AT.fullmatch(text[person.end:org.start]):
             facts.extend(RawFact(p, "affiliatedWith", org, "affiliation-en") for p in _group(mentions, index - 1, text, -1) if p.type == "Person")
-        elif person.type == "Person" and PERSON_ROLE_OF.fullmatch(text[person.end:org.start]) and ROLE_AFTER_POSSESSIVE.match(text, org.end):
+        elif person.type == "Person" and PERSON_ROLE_OF.fullmatch(text[person.end:org.start]) and ROLE_OF_EN.match(text, org.end):
             facts.append(RawFact(person, "affiliatedWith", org, "affiliation-en"))
     return facts
 

@@ -171,7 +171,7 @@ def _name_maker(topic: Candidate | None, mentions: list[Candidate]) -> list[Cand
     return [_speaker(org)] if org else []
 
 
-def _interviewee(text: str, mentions: list[Candidate], affiliations: dict[str, Candidate], answering: list[Candidate]) -> list[Candidate]:
+def _interviewee(text: str, mentions: list[Candidate], affiliations: dict[str, Candidate], answering: list[Candidate], rules: RuleSet) -> list[Candidate]:
     """Who "we" are in an interview's answer: "王海涛：我们的 Orbit-R2 …" speaks for where 王海涛 works,
     and so do the sentences after it, until a question ("问：", "Q:"), a heading or another speaker."""
     opening = re.match(r"[\s*_>#]*(?P<who>[^：:\s]{1,20})\s*[*_]*\s*[：:]", text)
@@ -179,7 +179,7 @@ def _interviewee(text: str, mentions: list[Candidate], affiliations: dict[str, C
         return [] if text.lstrip().startswith("#") else answering
     opener = next((m for m in mentions if m.type == "Person" and m.start == opening.start("who") and m.end == opening.end("who")), None)
     if opener is None:
-        return [] if re.fullmatch(r"问|Q|提问|记者|主持人", opening.group("who")) else answering
+        return [] if opening.group("who") in rules.interviewers else answering
     return [_speaker(affiliations[opener.text])] if opener.text in affiliations else []
 
 
@@ -315,7 +315,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         topic = topics.get(article.id)
         facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent, topic)
         facts += structure.facts(sentence.text, heads)
-        answering = _interviewee(sentence.text, heads, affiliations, answering)
+        answering = _interviewee(sentence.text, heads, affiliations, answering, rules)
         facts += first_person_facts(sentence.text, heads, answering or speakers.get(article.id, []), rules, possessive=bool(answering))
         facts += brand_parts(heads, matcher, entries, rules, known_keys)
         if structure.changed:  # it named or retyped a table cell

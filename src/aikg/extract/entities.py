@@ -241,22 +241,31 @@ def latin_candidates(
             etype, rule = prefix.type, "latin-prefix"
         elif etype is None and rules.model_shape.search(name):
             etype, rule = "Model", "latin-shape"
-        if etype is None and english and " " not in name and MAKER_VERB_EN.match(masked, end) and name[:1].isupper() \
-                and not name.isupper() and name.lower() not in rules.english_function_words:
-            etype, rule = "Organization", "org-latin"  # "Quillmark releases Zorbo-2": who releases a thing made it
-        if etype is None and english and " " not in name and name[:1].isupper() and MADE_BY_EN.search(masked, 0, start):
-            etype, rule = "Organization", "org-latin"  # "developed by Quillmark": a one-word maker is an organization
-        if etype is None and english and name[:1].isupper() and (_after_person_at(masked, start, taken) or ROLE_OF_EN.match(masked, end)):
-            etype, rule = "Organization", "org-latin"  # "Priya Raman at Quillmark", "Quillmark's CEO": where people work
-        if etype is None and not english and " " not in name and masked[end:end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after) \
-                and not prefix_matcher.find(name):
-            etype, rule = "Organization", "org-latin"  # "Weaviate 开源的 Verba"
+        if etype is None and _organization_by_context(name, masked, start, end, english, taken, rules, prefix_matcher):
+            etype, rule = "Organization", "org-latin"
         if etype is None:
             if not _bare_name_ok(name, text, start, end, rules):
                 continue
             etype, rule = "Tool", "latin-bare"
         found.append(Candidate(start, end, name, etype, rule))
     return found
+
+
+def _organization_by_context(name: str, masked: str, start: int, end: int, english: bool, taken: list[Candidate],
+                             rules: RuleSet, prefix_matcher: SurfaceMatcher) -> bool:
+    """An unknown name its neighbours make an organization: "Quillmark releases Zorbo-2", "developed
+    by Quillmark" (one word: who makes a thing), "Priya Raman at Quillmark", "Quillmark's CEO"
+    (where people work), "Weaviate 开源的 Verba"."""
+    one_word = " " not in name
+    if not english:
+        return one_word and masked[end:end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after) and not prefix_matcher.find(name)
+    if not name[:1].isupper():
+        return False
+    if one_word and MAKER_VERB_EN.match(masked, end) and not name.isupper() and name.lower() not in rules.english_function_words:
+        return True
+    if one_word and MADE_BY_EN.search(masked, 0, start):
+        return True
+    return _after_person_at(masked, start, taken) or ROLE_OF_EN.match(masked, end) is not None
 
 
 def _after_person_at(masked: str, start: int, taken: list[Candidate]) -> bool:
@@ -418,8 +427,7 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
                 # a Chinese name in pinyin: "Zhuohan Li", "Wei-Lin Chiang", "Ying Sheng"
                 found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-pinyin"))
     # "said Marie Laurent", "founded by Jane Doe", "Jane Doe said": an English speech or credit word
-    english = re.compile(rf"(?<![A-Za-z])(?:{'|'.join(map(re.escape, rules.person_verbs_en))})(?![A-Za-z])")
-    for match in english.finditer(masked):
+    for match in rules.words_pattern("person_verbs_en", whole_words=True).finditer(masked):
         latin = LATIN_PERSON.match(masked, match.end() + 1) if masked[match.end():match.end() + 1] == " " else None
         if latin and normalize(latin.group(0)) not in rules.stop_forms:
             found.append(Candidate(latin.start(), latin.end(), latin.group(0), "Person", "person-verb"))
@@ -462,7 +470,7 @@ def copula_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list
     name = match.group("name")
     tag = word_tag(name)
     if normalize(name) in rules.stop_forms or name[0] in DEMONSTRATIVES or (tag is not None and tag not in NAME_TAGS) \
-            or name.endswith(FUNCTION_CHARS) or name[-1] in "就也都还则便才正即真又只仍已曾将更最":  # "人类语言就是…"
+            or name[-1] in rules.copula_not_last:
         return []
     clause = re.split(r"[，,。；;：:！？!?]", text[match.end():], maxsplit=1)[0].rstrip(" 。")
     kind = next((t for w, t in rules.copula_kinds if clause.endswith(w)), None)
@@ -475,10 +483,11 @@ def role_org_candidates(text: str, tokens: list[Token], taken: list[Candidate], 
     masked = _mask(text, taken)
     found = []
     roles = rules.words_pattern("person_roles_before").pattern
+    ending_at = {t[1]: t for t in tokens}
     for match in re.finditer(rf"(?:{roles})", masked):
         cursor, pieces = len(masked[:match.start()].rstrip(" \u00a0")), []
         while len(pieces) < 3:  # "星衡 智能": jieba cuts an unknown name into pieces
-            left = next((t for t in tokens if t[1] == cursor), None)
+            left = ending_at.get(cursor)
             if left is None or not re.fullmatch(f"[{CJK}]+", left[2]) or "\x00" in masked[left[0]:left[1]] \
                     or left[2] in rules.org_boundaries or left[2].endswith(FUNCTION_CHARS) or left[2][0] in DEMONSTRATIVES \
                     or word_tag(left[2]) in NON_NAME_TAGS - MODIFIER_TAGS:

@@ -31,6 +31,8 @@ COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|
 ASIDE = re.compile(r"^\s*[（(][^()（）]{1,30}[)）]")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
 EXPLICIT_AFFILIATION = ("现任", "曾任", "任职于", "就职于", "毕业于", "加入", "供职于", "任教于", "就读于")
+# … and the weaker ones, which need a role word after the organization ("在 X 读博", "是 X 教授")
+AFFILIATION_CUES = re.compile("|".join(EXPLICIT_AFFILIATION + ("担任", "在", "是", "为")))
 LIST_COMMAS = ","  # in English a comma also joins the items of a list
 MAX_CUE_GAP = 10  # characters between a cue word and its first object
 OWNERSHIP = {"旗下的", "旗下", "下属的", "下属", "孵化的", "旗下的子公司", "的子公司"}
@@ -726,14 +728,14 @@ def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int, 
     a clause opening with an explicit cue is about the one person named before it in the sentence
     ("王某曾任 A，毕业于 B")."""
     facts = []
-    for cue in re.finditer(r"现任|曾任|任职于|就职于|毕业于|加入|供职于|任教于|就读于|担任|在|是|为", text[start:end]):
-        c = start + cue.start()
+    for cue in AFFILIATION_CUES.finditer(text, start, end):
+        c = cue.start()
         people = [m for m in inside if m.end <= c and m.type == "Person"]
         orgs = [m for m in inside if m.start >= c and m.type == "Organization"]
         opening = not people and cue.group(0) in EXPLICIT_AFFILIATION and len(text[start:c].strip()) <= 2
         if opening:
             people = list(earlier)
-        if orgs and not people and cue.group(0) not in ("在", "是", "为", "担任"):
+        if orgs and not people and cue.group(0) in EXPLICIT_AFFILIATION:
             later = [m for m in inside if m.start >= orgs[0].end]
             if later and later[0].type == "Person" and TITLE_WORDS.match(text[orgs[0].end:later[0].start]):
                 facts.append(RawFact(later[0], "affiliatedWith", orgs[0], "affiliation-verb"))

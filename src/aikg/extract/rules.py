@@ -44,6 +44,8 @@ class RuleSet:
     person_titles_after: tuple[str, ...]
     person_roles_before: tuple[str, ...]
     copula_kinds: tuple[tuple[str, str], ...]  # (kind noun, type), longest first
+    copula_not_last: str  # "人类语言就是…": a name never ends in these before 是
+    interviewers: tuple[str, ...]  # "问：", "记者：": a line of the interviewer, not an answer
     person_verbs_after: tuple[str, ...]
     person_verbs_en: tuple[str, ...]
     surnames: frozenset[str]
@@ -80,9 +82,10 @@ class RuleSet:
         """The relation cue list ``key`` as one regex, longest cue first."""
         return _compiled(self, key)
 
-    def words_pattern(self, field_name: str) -> re.Pattern:
-        """One of the word-list fields (``org_suffixes``, ``person_roles_before``, …) as one regex."""
-        return _compiled_field(self, field_name)
+    def words_pattern(self, field_name: str, whole_words: bool = False) -> re.Pattern:
+        """One of the word-list fields (``org_suffixes``, ``person_roles_before``, …) as one regex;
+        with ``whole_words``, a Latin word matches only whole ("said" not in "saidst")."""
+        return _compiled_field(self, field_name, whole_words)
 
 
 @lru_cache(maxsize=64)
@@ -91,8 +94,8 @@ def _compiled(rules: RuleSet, key: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=64)
-def _compiled_field(rules: RuleSet, field_name: str) -> re.Pattern:
-    return re.compile(_alternation(list(getattr(rules, field_name))))
+def _compiled_field(rules: RuleSet, field_name: str, whole_words: bool = False) -> re.Pattern:
+    return re.compile(_alternation(list(getattr(rules, field_name)), whole_words))
 
 
 def _pinyin_word(initials: list[str], finals: list[str]) -> re.Pattern:
@@ -125,6 +128,8 @@ def load_rules(path: Path) -> RuleSet:
         person_roles_before=tuple(sorted(person["roles_before"], key=len, reverse=True)),
         copula_kinds=tuple(sorted(((w, t) for t, key in (("Organization", "kinds_organization"), ("Model", "kinds_model"), ("Tool", "kinds_tool"))
                                    for w in data["copula"][key]), key=lambda wt: -len(wt[0]))),
+        copula_not_last=data["copula"]["not_last_chars"],
+        interviewers=tuple(data["structure"]["interviewers"]),
         person_verbs_after=tuple(person["verbs_after"]),
         person_verbs_en=tuple(person["verbs_en"]),
         surnames=frozenset(person["surnames"].split()),

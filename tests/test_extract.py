@@ -405,3 +405,21 @@ def test_an_interview_answer_speaks_for_the_interviewee_organization(tmp_path):
     made = {(names[r.subject], names[r.object]) for r in extraction.relations if r.predicate == "developedBy"}
     assert {("Orbit-R2", "星衡智能"), ("FlowServe", "星衡智能")} <= made
     assert not any(s == "Zorbo" for s, _ in made)  # the interviewer's "we" is no one's maker
+
+
+def test_a_product_named_as_its_maker_is_read_as_the_organization(nlp, tmp_path):
+    """Weaviate is a lexicon Tool whose alt type is Organization: "厂商 Weaviate" and "Weaviate 开源的"
+    read it as the maker in that sentence; the entity keeps its type, the fact is kept and valid."""
+    from aikg.ask import ask
+    from aikg.build import build
+
+    assert ("Weaviate", "Organization", "lexicon-reading") in mentions(nlp, "Zorbo 是向量数据库厂商 Weaviate 开源的一个框架。")
+    assert ("Weaviate", "Tool", "lexicon") in mentions(nlp, "Zorbo 用 Weaviate 存储向量。")
+    doc = tmp_path / "vendor.md"
+    doc.write_text("# 向量检索\n\nZorbo 是向量数据库厂商 Weaviate 开源的一个模块化 RAG 框架。\n\n"
+                   "Quillmark 基于 Weaviate 构建了检索服务。\n", encoding="utf-8")
+    build([doc], tmp_path / "graph", cache=False)  # the SHACL shapes accept the maker reading
+    graph = (tmp_path / "graph" / "graph.ttl").read_text(encoding="utf-8")
+    assert "ent:weaviate a aikg:Tool" in graph and "aikg:altType aikg:Organization" in graph
+    answer = ask("Zorbo 是哪家公司开发的？", tmp_path / "graph")
+    assert [a.label for a in answer.answers] == ["Weaviate"]

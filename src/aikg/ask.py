@@ -875,7 +875,7 @@ def build_sparql(reading: Reading) -> str:
         lines.append("  " + _triple("?anchor", "?answer", first, "?p1"))
     lines.append("  ?answer a ?answerClass .")
     lines.append("  FILTER (STRSTARTS(STR(?answerClass), STR(aikg:)))")
-    lines.append("  FILTER (!BOUND(?want) || ?answerClass = ?want)")
+    lines.append("  FILTER (!BOUND(?want) || ?answerClass = ?want || (?want = aikg:Organization && EXISTS { ?answer aikg:altType ?want }))")
     lines.append("  OPTIONAL { ?answer rdfs:label ?label } OPTIONAL { ?answer dcterms:identifier ?answerId }")
     lines.append("  BIND (COALESCE(?label, ?answerId) AS ?answerLabel)")
     if two:

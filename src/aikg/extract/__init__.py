@@ -362,6 +362,12 @@ def _speak_for_maker(result: DocumentResult, article: Article, topic: Candidate 
         item.facts += first_person_facts(item.sentence.text, item.heads, [_speaker(maker)], rules)
 
 
+def _reads_as(entity: Entity, mention: Candidate, types: frozenset[str]) -> bool:
+    """An end of a fact fits when its entity's type does, or the mention was read in one of the
+    entity's other senses that does ("厂商 Weaviate": the maker of the product Weaviate)."""
+    return entity.type in types or (mention.rule == "lexicon-reading" and mention.type in types and mention.type in entity.alt_types)
+
+
 def resolve(results: Iterable[DocumentResult]) -> Extraction:
     """Merge every document's mentions into entities and map facts onto them."""
     _, entries = lexicon_matcher(paths.LEXICON)
@@ -417,7 +423,7 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
             for fact in item.facts + item.learned:
                 subject, obj = entity_of(fact.subject), entity_of(fact.object)
                 domain, range_ = rules.signatures[fact.predicate]
-                if subject.id == obj.id or subject.type not in domain or obj.type not in range_:
+                if subject.id == obj.id or not _reads_as(subject, fact.subject, domain) or not _reads_as(obj, fact.object, range_):
                     continue
                 add_relation(subject.id, fact.predicate, obj.id, article, sentence, fact.rule)
 

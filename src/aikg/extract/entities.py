@@ -39,7 +39,7 @@ PRIORITY = {
     "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
-    "technology-variant": 3, "coordinated": 3, "acronym-definition": 3, "model-version": 3, "copula-kind": 3, "org-role": 2,
+    "technology-variant": 3, "coordinated": 3, "lexicon-reading": 5, "acronym-definition": 3, "model-version": 3, "copula-kind": 3, "org-role": 2,
 }
 
 
@@ -71,6 +71,24 @@ def lexicon_candidates(text: str, matcher: SurfaceMatcher, entries: dict[str, Le
         elif isinstance(value, tuple):  # (type, rule, lexicon id or None) from a document gazetteer
             found.append(Candidate(start, end, text[start:end], value[0], value[1], value[2]))
     return found
+
+
+def context_readings(text: str, candidates: list[Candidate], entries: dict[str, LexiconEntry], rules: RuleSet) -> list[Candidate]:
+    """"向量数据库厂商 Weaviate", "Cursor 公司", "Weaviate 开源的 Verba": a known product that is also
+    read as its maker (an Organization among its alt types) is read as the maker in this mention
+    when a cue word next to it says so (rule lexicon-reading). The entity keeps its lexicon type;
+    the reading lets the facts of this sentence use it as an organization."""
+    read = []
+    for cand in candidates:
+        entry = entries.get(cand.key) if cand.key and cand.rule == "lexicon" else None
+        if entry is not None and "Organization" in entry.alt_types:
+            cue = _cue_type(text, cand.start, cand.end, rules)
+            if cue is None and text[cand.end:cand.end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after):
+                cue = "Organization"
+            if cue == "Organization":
+                cand = dataclasses.replace(cand, type=cue, rule="lexicon-reading")
+        read.append(cand)
+    return read
 
 
 def _mask(text: str, taken: list[Candidate]) -> str:

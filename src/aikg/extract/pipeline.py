@@ -18,6 +18,7 @@ from aikg.extract.entities import (
     Candidate,
     abbreviation_candidates,
     acronym_definitions,
+    context_readings,
     copula_candidates,
     role_org_candidates,
     choose,
@@ -68,7 +69,7 @@ class EntityFinder:
         gazetteer: SurfaceMatcher | None = doc.user_data.get(GAZETTEER_KEY)
         if gazetteer is not None:
             candidates += lexicon_candidates(text, gazetteer, self.entries)
-        taken = choose(candidates)
+        taken = context_readings(text, choose(candidates), self.entries, self.rules)
         candidates = taken + org_suffix_candidates(text, tokens, taken, self.rules)
         candidates += person_candidates(text, tokens, taken, self.rules)
         candidates += jieba_org_candidates(text, tokens, taken, self.rules)

@@ -23,6 +23,9 @@ DOCUMENTS = [
     ("front-matter.md", "---\ntitle: \"Vicuna\"\nauthor: \"The Vicuna Team\"\n---\n\nWe introduce Vicuna-13B.\n", ("Vicuna Team",)),
     ("front-matter-list.md", "---\ntitle: SGLang\nauthors:\n  - Lianmin Zheng\n  - Ying Sheng\n---\n\nSGLang is fast.\n", ("Lianmin Zheng", "Ying Sheng")),
     ("organization.txt", "推理中心化\n\n文/趋境科技\n\nKTransformers 是趋境科技的推理框架。\n", ("趋境科技",)),
+    ("front-matter-unfenced.md", "title: \"Zorbo: A Fast Decoder\"\nauthor: \"Marie Laurent*, Jian Wu*, Ravi Patel\"\ndate: \"Nov 21, 2023\"\n\n"
+     "We introduce Zorbo.\n", ("Marie Laurent", "Jian Wu", "Ravi Patel")),
+    ("authors-lowercase.md", "# Zorbo\n\nauthors: Marie Laurent, Jian Wu\n\nZorbo is a decoder.\n", ("Marie Laurent", "Jian Wu")),
     ("author-and-editor.md", "# 对话王海涛\n\n作者：张晓琳　编辑：李华\n\n星衡智能发布了 Orbit-R2。\n", ("张晓琳",)),
 ]
 EDITOR_ONLY = "模型周报\n编辑：刘明\n\n本周 DeepSeek 发布了 V3。\n"

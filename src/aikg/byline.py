@@ -56,6 +56,7 @@ def _labels(path: Path = BYLINES) -> _Labels:
     labels, scan = data["labels"], data["scan"]
     separators = "|".join(re.escape(s) for s in labels["separators"])
     words = [w for w in labels["author"] if w[0].isupper() or not w.isascii()]
+    words += [w.lower() for w in words if w.isascii() and w.lower() not in words]  # "author: X" (front matter without its fences)
     by_words = [w for w in labels["author"] if w.lower().endswith("by")]
     rules = tomllib.loads(paths.RULES.read_text(encoding="utf-8"))
     surnames = frozenset(rules["person"]["surnames"].split())

@@ -166,8 +166,10 @@ def test_uses_technology(nlp, rules):
 
 
 def test_org_part(nlp, rules):
-    found = facts(nlp, rules, "她是蚂蚁集团程序分析团队的专家。")
-    assert ("程序分析团队", "partOf", "蚂蚁集团", "org-part") in found
+    assert ("星衡实验室", "partOf", "蚂蚁集团", "org-part") in facts(nlp, rules, "她是蚂蚁集团的星衡实验室的专家。")
+    assert ("星衡实验室", "partOf", "阿里巴巴", "org-part") in facts(nlp, rules, "她是阿里巴巴旗下星衡实验室的专家。")
+    # written as one name, it is one organization (partOf its owner by brand prefix, in extraction)
+    assert ("蚂蚁集团程序分析团队", "Organization") in typed(nlp, "她是蚂蚁集团程序分析团队的专家。")
 
 
 def test_org_title_person(nlp, rules):
@@ -423,3 +425,19 @@ def test_a_product_named_as_its_maker_is_read_as_the_organization(nlp, tmp_path)
     assert "ent:weaviate a aikg:Tool" in graph and "aikg:altType aikg:Organization" in graph
     answer = ask("Zorbo 是哪家公司开发的？", tmp_path / "graph")
     assert [a.label for a in answer.answers] == ["Weaviate"]
+
+
+def test_a_unit_written_after_its_owner_is_one_organization_part_of_it(tmp_path):
+    """"清华大学星衡实验室": one organization (not 清华大学 + 星衡实验室), part of 清华大学; who
+    works there works for 清华大学 too. A known name (微软亚洲研究院) passes on no affiliation."""
+    doc = tmp_path / "unit.md"
+    doc.write_text("# 星衡计算\n\n清华大学星衡实验室研究员王海涛长期研究模型压缩。\n\n"
+                   "微软发布了 Zorbo。李晓岚在微软亚洲研究院完成了博士学业。\n", encoding="utf-8")
+    extraction = extract(read_corpus([doc]))
+    names = {e.name: e.id for e in extraction.entities.values()}
+    assert "清华大学星衡实验室" in names and "星衡实验室" not in names
+    facts = {(r.subject, r.predicate, r.object) for r in extraction.relations}
+    unit, owner, person = names["清华大学星衡实验室"], names["清华大学"], names["王海涛"]
+    assert {(unit, "partOf", owner), (person, "affiliatedWith", unit), (person, "affiliatedWith", owner)} <= facts
+    assert (names["李晓岚"], "affiliatedWith", names["微软亚洲研究院"]) in facts
+    assert (names["李晓岚"], "affiliatedWith", names["微软"]) not in facts

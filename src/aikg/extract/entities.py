@@ -39,7 +39,7 @@ PRIORITY = {
     "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
-    "technology-variant": 3, "coordinated": 3, "lexicon-reading": 5, "acronym-definition": 3, "model-version": 3, "copula-kind": 3, "org-role": 2,
+    "technology-variant": 3, "coordinated": 3, "lexicon-reading": 5, "acronym-definition": 3, "model-version": 3, "copula-kind": 3, "org-role": 2, "org-unit": 3,
 }
 
 
@@ -196,6 +196,10 @@ def org_suffix_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         if not unit_of_parent and suffix in rules.org_weak_suffixes and not _name_like(words[-1]):
             continue
         if any(w in rules.person_titles_after for w in words) or normalize(name_text) in rules.stop_forms:
+            continue
+        if unit_of_parent and parent.end == pieces[0][0]:
+            # "华盛顿大学蛋白质设计研究所", "蚂蚁集团程序分析团队": written as one name, one organization
+            found.append(Candidate(parent.start, match.end(), text[parent.start:match.end()], "Organization", "org-unit"))
             continue
         found.append(Candidate(pieces[0][0], match.end(), text[pieces[0][0]:match.end()], "Organization", "org-suffix"))
     return found

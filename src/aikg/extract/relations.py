@@ -120,12 +120,22 @@ def brand_parts(mentions: list[Candidate], matcher, entries, rules: RuleSet, kno
             if len(rest) < 2 or not rest.endswith(suffixes):
                 continue
             entry = _entry_named(head, matcher, entries)
-            if entry is None or entry.type != "Organization" or entry.id == mention.key or entry.id not in known:
+            # a unit's name written after its owner's ("蚂蚁集团程序分析团队") is itself a mention of the owner
+            if entry is None or entry.type != "Organization" or entry.id == mention.key or (entry.id not in known and mention.rule != "org-unit"):
                 continue
             owner = Candidate(mention.start, mention.start + cut, head.strip(), "Organization", "brand-prefix", entry.id)
             facts.append(RawFact(mention, "partOf", owner, "brand-prefix"))
             break
     return facts + _brand_makers(mentions, matcher, entries)
+
+
+def unit_affiliations(facts: list[RawFact]) -> list[RawFact]:
+    """"蚂蚁集团程序分析团队技术专家": whoever works in a unit the text names after its owner works for
+    the owner too (not so for a known name such as 微软亚洲研究院: where one did a PhD)."""
+    owners = {(f.subject.start, f.subject.end): f.object for f in facts
+              if f.predicate == "partOf" and f.rule == "brand-prefix" and f.subject.rule == "org-unit"}
+    return [RawFact(f.subject, "affiliatedWith", owners[(f.object.start, f.object.end)], "unit-affiliation")
+            for f in facts if f.predicate == "affiliatedWith" and (f.object.start, f.object.end) in owners]
 
 
 def _entry_named(text: str, matcher, entries):

@@ -287,7 +287,7 @@ def test_eval_command_with_questions(tmp_path):
 
 
 QUESTION_SETS = {  # (accuracy, precision, declined share) floors; measured figures are in the report
-    "questions.jsonl": (0.83, 0.93, 0.96),
+    "questions.jsonl": (0.85, 0.95, 0.96),  # issue #12 (0.85, 0.95, 0.90), met at 91/107 and 172/181: by one question and one answer
     "questions-holdout.jsonl": (0.55, 0.85, 0.80),
 }
 

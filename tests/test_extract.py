@@ -441,3 +441,23 @@ def test_a_unit_written_after_its_owner_is_one_organization_part_of_it(tmp_path)
     assert {(unit, "partOf", owner), (person, "affiliatedWith", unit), (person, "affiliatedWith", owner)} <= facts
     assert (names["李晓岚"], "affiliatedWith", names["微软亚洲研究院"]) in facts
     assert (names["李晓岚"], "affiliatedWith", names["微软"]) not in facts
+
+
+def test_a_negated_use_or_base_is_no_fact(tmp_path, rules):
+    """ANNOTATION.md: negated statements are not relations ("未涉及微调", "A 而非 B", "without SFT");
+    the words are data (rules.toml negations), and 未来 is no negation."""
+    from aikg.extract.entities import Candidate
+    from aikg.extract.relations import RawFact, negated
+
+    doc = tmp_path / "zorbo.md"
+    doc.write_text("# Zorbo\n\nZorbo 是一个开源推理框架。本项目未涉及微调，但支持 LoRA 推理。\n\n"
+                   "Zorbo 采用 RAG 而非知识图谱。\n\n"
+                   "Zorbo-R1, a model trained without supervised fine-tuning, uses GRPO.\n", encoding="utf-8")
+    extraction = extract(read_corpus([doc]))
+    names = {e.id: e.name for e in extraction.entities.values()}
+    uses = {(names[r.subject], names[r.object]) for r in extraction.relations if r.predicate == "usesTechnology"}
+    assert {("Zorbo", "LoRA"), ("Zorbo", "RAG"), ("Zorbo-R1", "GRPO")} <= uses
+    assert not uses & {("Zorbo", "微调"), ("Zorbo", "知识图谱"), ("Zorbo-R1", "supervised fine-tuning")}
+    text = "Zorbo 面向未来的芯片采用 MoE 架构。"
+    fact = RawFact(Candidate(0, 5, "Zorbo", "Tool", "lexicon"), "usesTechnology", Candidate(text.index("MoE"), text.index("MoE") + 3, "MoE", "Technology", "lexicon"), "uses-technology")
+    assert not negated(text, fact, rules)

@@ -11,7 +11,9 @@ from aikg import paths
 from aikg.corpus import split_sentences
 from aikg.extract.entities import Candidate, listed_types, parenthetical_aliases, word_tag
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher, normalize
-from aikg.extract.relations import PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, sentence_facts, unit_affiliations
+from aikg.extract.relations import (
+    PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, negated, sentence_facts, unit_affiliations,
+)
 from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
 from aikg.extract.rules import RuleSet, load_rules
@@ -338,6 +340,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
             facts, heads = [], []
         learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
         learned += unit_affiliations([f for f in facts if f.rule == "brand-prefix"] + learned)
+        facts = [f for f in facts if not negated(sentence.text, f, rules)]
+        learned = [f for f in learned if not negated(sentence.text, f, rules)]
         result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned, links))
     for article in articles:
         if not speakers.get(article.id):

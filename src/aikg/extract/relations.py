@@ -129,6 +129,29 @@ def brand_parts(mentions: list[Candidate], matcher, entries, rules: RuleSet, kno
     return facts + _brand_makers(mentions, matcher, entries)
 
 
+NEGATABLE = ("basedOn", "usesTechnology")
+
+
+def negated(text: str, fact: RawFact, rules: RuleSet) -> bool:
+    """"本项目未涉及微调、训练过程", "trained via RL without supervised fine-tuning", "采用 A 而非 B":
+    a basedOn or usesTechnology fact whose clause says no between its ends (or, when its subject is
+    outside the sentence, before its object) is no fact (ANNOTATION.md: negated statements are not
+    relations). A made-by fact is kept: "X 没有开源 Y" still says whose Y is."""
+    if fact.predicate not in NEGATABLE:
+        return False
+    ends = [m for m in (fact.subject, fact.object) if m.start < m.end <= len(text) and text[m.start:m.end] == m.text]
+    if fact.object not in ends:
+        return False
+    later = max(ends, key=lambda m: m.start)
+    clause = max(text.rfind(c, 0, later.start) for c in rules.clause_separators) + 1
+    earlier = min(ends, key=lambda m: m.start)
+    start = earlier.end if len(ends) == 2 and earlier.end >= clause else clause
+    stretch = text[start:later.start]
+    for word in rules.relations["negation_exceptions"]:
+        stretch = stretch.replace(word, " " * len(word))
+    return rules.cue_pattern("negations").search(stretch) is not None
+
+
 def unit_affiliations(facts: list[RawFact]) -> list[RawFact]:
     """"蚂蚁集团程序分析团队技术专家": whoever works in a unit the text names after its owner works for
     the owner too (not so for a known name such as 微软亚洲研究院: where one did a PhD)."""

@@ -50,6 +50,33 @@ t = time.perf_counter(); extract(docs); seconds = time.perf_counter() - t
 RESULT = dict(nlp=nlp, seconds=seconds, chars=sum(len(d.text) for d, _ in docs))
 """
 
+# the same cold extraction with its one-time loads timed first, each on its own: what is left is
+# the per-text work (jieba, spaCy Doc creation, aikg's rules, the models)
+EXTRACT_PARTS = """
+import time
+from pathlib import Path
+parts = {{}}
+def timed(name, call):
+    t = time.perf_counter(); call(); parts[name] = time.perf_counter() - t
+from aikg.corpus import read_corpus
+from aikg.extract import extract
+from aikg.extract.pipeline import _english_nlp, build_nlp
+from aikg import paths
+timed("spaCy zh + jieba + lexicon pipeline", build_nlp)
+timed("jieba word-tag table", lambda: __import__("aikg.extract.wordtags", fromlist=["x"]).tag_table())
+timed("pypinyin (slugs)", lambda: __import__("pypinyin").lazy_pinyin("中文"))
+timed("spaCy en pipeline", lambda: _english_nlp(paths.LEXICON, paths.RULES))
+timed("relation + type model JSON", lambda: (__import__("aikg.extract.relmodel", fromlist=["x"]).load_model(),
+                                          __import__("aikg.extract.typer", fromlist=["x"]).load_typer()))
+docs = read_corpus([Path({corpus!r})])
+timed("per-text work", lambda: extract(docs))
+RESULT = dict(parts=parts, chars=sum(len(d.text) for d, _ in docs))
+"""
+
+# a command's own floor: the interpreter, aikg's CLI imports, and nothing else
+STARTUP = ["-c", "import aikg.cli"]
+STAGES = re.compile(r"\((read [^)]*)\)", re.S)
+
 EXPLORE = (["explore", "top"], ["explore", "communities"], ["explore", "neighbors", "Qwen"], ["explore", "path", "Qwen", "阿里巴巴"])
 
 
@@ -87,6 +114,20 @@ class Tree:
         return self.wall(["-m", "aikg", *args, *graph] if args[0] == "query" else ["-m", "aikg", args[0], *graph, *args[1:]])
 
 
+def build_stages(tree: Tree) -> dict[str, float]:
+    """The stage times `aikg build --no-cache` prints (read, extract, rdf, shacl, write) and the
+    rest of its wall time (process start, imports, the spaCy/jieba pipeline, the HTML pages)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "aikg", "build", "--no-cache", "--out", str(scratch("stages"))],
+                          capture_output=True, text=True, env=tree.env, cwd=tree.root)
+    wall = time.perf_counter() - start
+    found = STAGES.search(" ".join((done.stdout + done.stderr).split()))
+    if done.returncode != 0 or found is None:
+        raise RuntimeError(f"{tree.name}: no stage times in `aikg build` output: {done.stdout[-500:]} {done.stderr[-500:]}")
+    stages = {name: float(value) for name, value in re.findall(r"(\w+) ([\d.]+)s", found.group(1))}
+    return {**stages, "rest (start, imports, pipeline load, pages)": wall - sum(stages.values())}
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -115,6 +156,13 @@ def measure(trees: list[Tree], runs: int) -> dict[str, dict[str, float]]:
             result = run_child(EXTRACT.format(corpus=str(corpus)), {k: v for k, v in tree.env.items() if k in ("PYTHONPATH", "XDG_CACHE_HOME")})
             note("extract chars/s", tree, result["chars"] / result["seconds"])
             note("extract pipeline load s", tree, result["nlp"])
+            parts = run_child(EXTRACT_PARTS.format(corpus=str(corpus)), {k: v for k, v in tree.env.items() if k in ("PYTHONPATH", "XDG_CACHE_HOME")})
+            for part, seconds in parts["parts"].items():
+                note(f"cause: extraction {part} s", tree, seconds)
+            note("cause: extraction per-text chars/s", tree, parts["chars"] / parts["parts"]["per-text work"])
+            note("cause: process start + `import aikg.cli` s", tree, tree.wall(STARTUP))
+            for stage, seconds in build_stages(tree).items():
+                note(f"cause: build stage {stage} s", tree, seconds)
             for label, args in calls():
                 note(f"query {label}", tree, tree.aikg(args))
                 if len(args) == 2:
@@ -127,6 +175,7 @@ def measure(trees: list[Tree], runs: int) -> dict[str, dict[str, float]]:
 def report(trees: list[Tree], medians: dict[str, dict[str, float]], runs: int) -> str:
     names = [t.name for t in trees]
     queries = [label for label in medians if label.startswith("query ")]
+    causes = [label for label in medians if label.startswith("cause: ")]
     rows = []
     summary = []
     for name in names:
@@ -144,6 +193,8 @@ def report(trees: list[Tree], medians: dict[str, dict[str, float]], runs: int) -
             f"{rate / 1000:.0f}k (≥ 100k)",
         ])
     for label, per in medians.items():
+        if label in causes:
+            continue
         cells = [label]
         for name in names:
             value = per[name]
@@ -159,7 +210,39 @@ def report(trees: list[Tree], medians: dict[str, dict[str, float]], runs: int) -
     head = table(["tree", "build / floor", "slowest named query / cheapest", "slowest explore / cheapest query", "cold extraction"],
                  summary, f"Issue #11 targets (median of {runs}; load average now {loadavg()})")
     detail = table(["figure (s; ratio to floor for build, to the cheapest named query otherwise)", *names], rows, "Every figure")
-    return head + "\n" + detail
+    why = table(["where the time goes (s, same runs)", *names], [[c[7:], *(fmt(medians[c][n]) for n in names)] for c in causes],
+                "Measured causes (a target above is missed where these add up past it)")
+    return head + "\n" + detail + "\n" + why + "\n" + "\n".join(verdicts(medians, names, queries))
+
+
+def verdicts(medians: dict[str, dict[str, float]], names: list[str], queries: list[str]) -> list[str]:
+    """One line per target and tree: met, or missed with the measured figures that explain it."""
+    lines = []
+    for name in names:
+        m = {label: per[name] for label, per in medians.items()}
+        floor, build, cheapest = m["floor"], m["build"], min(m[q] for q in queries)
+        startup = m["cause: process start + `import aikg.cli` s"]
+        stages = {k[len("cause: build stage "):-2]: v for k, v in m.items() if k.startswith("cause: build stage ")}
+        parts = {k[len("cause: extraction "):-2]: v for k, v in m.items() if k.startswith("cause: extraction ") and k.endswith(" s")}
+        loads = sum(v for k, v in parts.items() if k != "per-text work")
+        slowest = max(queries, key=lambda q: m[q])
+        explore = max((k for k in m if k.startswith("explore ")), key=lambda k: m[k])
+        top = sorted(stages.items(), key=lambda kv: -kv[1])[:3]
+        lines.append(f"- {name}: build {build / floor:.2f}x its floor: {'met' if build <= 1.5 * floor else 'missed'}; "
+                     f"{build - floor:.2f} s above the floor, the largest stages " + ", ".join(f"{k} {v:.2f} s" for k, v in top) + ".")
+        lines.append(f"- {name}: slowest named query ({slowest[6:]}) {m[slowest] / cheapest:.2f}x the cheapest: "
+                     f"{'met' if m[slowest] <= 1.5 * cheapest else 'missed'}; every command pays {startup:.2f} s of process start and "
+                     f"imports, the cheapest takes {cheapest:.2f} s, the slowest {m[slowest] - cheapest:.2f} s more, of which "
+                     f"{m[slowest] - m.get('tsv ' + slowest[6:], m[slowest]):.2f} s rendering its table (as tsv {m.get('tsv ' + slowest[6:], float('nan')):.2f} s)"
+                     " and the rest running the query and writing its rows.")
+        lines.append(f"- {name}: slowest explore ({explore}) {m[explore] / cheapest:.2f}x the cheapest query: "
+                     f"{'met' if m[explore] <= 1.5 * cheapest else 'missed'} ({m[explore] - cheapest:.2f} s more).")
+        rate = m["extract chars/s"]
+        lines.append(f"- {name}: cold extraction {rate / 1000:.0f}k chars/s: {'met' if rate >= 100_000 else 'missed'}; "
+                     f"one-time loads {loads:.2f} s (" + ", ".join(f"{k} {v:.2f}" for k, v in parts.items() if k != "per-text work")
+                     + f"), per-text work {parts['per-text work']:.2f} s = {m['cause: extraction per-text chars/s'] / 1000:.0f}k chars/s without the loads"
+                     f" (100k chars/s is {parts['per-text work'] * m['cause: extraction per-text chars/s'] / 100_000:.2f} s for the whole report).")
+    return lines
 
 
 def main(before: Path | None = None, runs: int = 3, after: Path | None = None) -> str:

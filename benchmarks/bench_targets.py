@@ -255,7 +255,7 @@ def verdicts(medians: dict[str, dict[str, float]], names: list[str], queries: li
                      f"{'met' if m[explore] <= 1.5 * cheapest else 'missed'} ({m[explore] - cheapest:.2f} s more); in process: "
                      + ", ".join(f"{k} {v:.2f} s" for k, v in inside.items()) + f", after {startup:.2f} s of process start and CLI imports; "
                      f"the other {m[explore] - startup - inside.get('import aikg.explore', 0) - inside.get('load the graph', 0) - inside.get(explore[8:], 0):.2f} s "
-                     "are the explore command group's own imports and its table.")
+                     "are the CLI's argument parsing (typer imports its pydantic adapters there), the command's imports and its table.")
         rate = m["extract chars/s"]
         lines.append(f"- {name}: cold extraction {rate / 1000:.0f}k chars/s: {'met' if rate >= 100_000 else 'missed'}; "
                      f"one-time loads {loads:.2f} s (" + ", ".join(f"{k} {v:.2f}" for k, v in parts.items() if k != "per-text work")

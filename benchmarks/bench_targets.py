@@ -111,6 +111,7 @@ class Tree:
         self.graph = work / "graph"
         self.env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "PYTHONPATH": str(root / "src"), "COLUMNS": "120"}
         self.env.pop("AIKG_CACHE_DIR", None)
+        self.child_env = {k: v for k, v in self.env.items() if k in ("PYTHONPATH", "XDG_CACHE_HOME")}  # for run_child
 
     def wall(self, args: list[str]) -> float:
         start = time.perf_counter()
@@ -165,15 +166,15 @@ def measure(trees: list[Tree], runs: int) -> dict[str, dict[str, float]]:
         for tree in trees:
             note("floor", tree, tree.wall(["-c", FLOOR, str(corpus)]))
             note("build", tree, tree.wall(["-m", "aikg", "build", "--quiet", "--no-cache", "--out", str(scratch("out"))]))
-            result = run_child(EXTRACT.format(corpus=str(corpus)), {k: v for k, v in tree.env.items() if k in ("PYTHONPATH", "XDG_CACHE_HOME")})
+            result = run_child(EXTRACT.format(corpus=str(corpus)), tree.child_env)
             note("extract chars/s", tree, result["chars"] / result["seconds"])
             note("extract pipeline load s", tree, result["nlp"])
-            parts = run_child(EXTRACT_PARTS.format(corpus=str(corpus)), {k: v for k, v in tree.env.items() if k in ("PYTHONPATH", "XDG_CACHE_HOME")})
+            parts = run_child(EXTRACT_PARTS.format(corpus=str(corpus)), tree.child_env)
             for part, seconds in parts["parts"].items():
                 note(f"cause: extraction {part} s", tree, seconds)
             note("cause: extraction per-text chars/s", tree, parts["chars"] / parts["parts"]["per-text work"])
             note("cause: process start + `import aikg.cli` s", tree, tree.wall(STARTUP))
-            explore = run_child(EXPLORE_PARTS.format(graph=str(tree.graph)), {k: v for k, v in tree.env.items() if k in ("PYTHONPATH", "XDG_CACHE_HOME")})
+            explore = run_child(EXPLORE_PARTS.format(graph=str(tree.graph)), tree.child_env)
             for part, seconds in explore["parts"].items():
                 note(f"cause: explore {part} s", tree, seconds)
             for stage, seconds in build_stages(tree).items():

@@ -12,7 +12,7 @@ from aikg.corpus import split_sentences
 from aikg.extract.entities import Candidate, listed_types, parenthetical_aliases, word_tag
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher, normalize
 from aikg.extract.relations import (
-    PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, negated, sentence_facts, unit_affiliations,
+    PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, negated, sentence_facts, unit_affiliations, unit_owners,
 )
 from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
@@ -320,10 +320,11 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         answering = _interviewee(sentence.text, heads, affiliations, answering, rules)
         facts += first_person_facts(sentence.text, heads, answering or speakers.get(article.id, []), rules, possessive=bool(answering))
         facts += brand_parts(heads, matcher, entries, rules, known_keys)
-        facts += unit_affiliations(facts)
+        units = unit_owners(facts)
+        facts += unit_affiliations(units, facts)
         if structure.changed:  # it named or retyped a table cell
             mentions = sorted(heads + [alias for alias, _ in aliases], key=lambda m: (m.start, m.end))
-        owners = [f.object for f in facts if f.rule == "brand-maker" or (f.rule == "brand-prefix" and f.subject.rule == "org-unit")]
+        owners = [f.object for f in facts if f.rule == "brand-maker"] + list(units.values())
         if owners:  # "NVIDIA NeMo" mentions NVIDIA too (ANNOTATION.md: a brand prefix is a mention of its owner)
             mentions = sorted(mentions + owners, key=lambda m: (m.start, m.end))
         for f in facts:  # who works where, as the article has said so far (an interview's answers speak for it)
@@ -339,7 +340,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         if rules.planned_item.match(sentence.text):  # "- [ ] 支持智能体": a plan states no fact
             facts, heads = [], []
         learned = model.facts(sentence.text, heads, facts, rules, sentence.in_bio) if model else []
-        learned += unit_affiliations([f for f in facts if f.rule == "brand-prefix"] + learned)
+        learned += unit_affiliations(units, learned)
         facts = [f for f in facts if not negated(sentence.text, f, rules)]
         learned = [f for f in learned if not negated(sentence.text, f, rules)]
         result.sentences.append(SentenceResult(sentence, mentions, facts, aliases, heads, learned, links))

@@ -83,10 +83,8 @@ def context_readings(text: str, candidates: list[Candidate], entries: dict[str, 
         entry = entries.get(cand.key) if cand.key and cand.rule == "lexicon" else None
         if entry is not None and "Organization" in entry.alt_types:
             cue = _cue_type(text, cand.start, cand.end, rules)
-            if cue is None and text[cand.end:cand.end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after):
-                cue = "Organization"
-            if cue == "Organization":
-                cand = dataclasses.replace(cand, type=cue, rule="lexicon-reading")
+            if cue == "Organization" or (cue is None and _maker_cue_after(text, cand.end, rules)):
+                cand = dataclasses.replace(cand, type="Organization", rule="lexicon-reading")
         read.append(cand)
     return read
 
@@ -280,7 +278,7 @@ def _organization_by_context(name: str, masked: str, start: int, end: int, engli
     (where people work), "Weaviate 开源的 Verba"."""
     one_word = " " not in name
     if not english:
-        return one_word and masked[end:end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after) and not prefix_matcher.find(name)
+        return one_word and _maker_cue_after(masked, end, rules) and not prefix_matcher.find(name)
     if not name[:1].isupper():
         return False
     if one_word and MAKER_VERB_EN.match(masked, end) and not name.isupper() and name.lower() not in rules.english_function_words:
@@ -288,6 +286,11 @@ def _organization_by_context(name: str, masked: str, start: int, end: int, engli
     if one_word and MADE_BY_EN.search(masked, 0, start):
         return True
     return _after_person_at(masked, start, taken) or ROLE_OF_EN.match(masked, end) is not None
+
+
+def _maker_cue_after(text: str, end: int, rules: RuleSet) -> bool:
+    """A maker's cue right after a name: "Weaviate 开源的 Verba", "X 推出的"."""
+    return text[end:end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after)
 
 
 def _after_person_at(masked: str, start: int, taken: list[Candidate]) -> bool:

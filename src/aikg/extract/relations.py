@@ -152,11 +152,15 @@ def negated(text: str, fact: RawFact, rules: RuleSet) -> bool:
     return rules.cue_pattern("negations").search(stretch) is not None
 
 
-def unit_affiliations(facts: list[RawFact]) -> list[RawFact]:
-    """"蚂蚁集团程序分析团队技术专家": whoever works in a unit the text names after its owner works for
-    the owner too (not so for a known name such as 微软亚洲研究院: where one did a PhD)."""
-    owners = {(f.subject.start, f.subject.end): f.object for f in facts
-              if f.predicate == "partOf" and f.rule == "brand-prefix" and f.subject.rule == "org-unit"}
+def unit_owners(facts: list[RawFact]) -> dict[tuple[int, int], Candidate]:
+    """(start, end) of each unit the text names after its owner ("蚂蚁集团程序分析团队") → that owner;
+    not a known whole name such as 微软亚洲研究院 (where one did a PhD is not where one works)."""
+    return {(f.subject.start, f.subject.end): f.object for f in facts
+            if f.predicate == "partOf" and f.rule == "brand-prefix" and f.subject.rule == "org-unit"}
+
+
+def unit_affiliations(owners: dict[tuple[int, int], Candidate], facts: list[RawFact]) -> list[RawFact]:
+    """"蚂蚁集团程序分析团队技术专家": whoever works in such a unit works for its owner too."""
     return [RawFact(f.subject, "affiliatedWith", owners[(f.object.start, f.object.end)], "unit-affiliation")
             for f in facts if f.predicate == "affiliatedWith" and (f.object.start, f.object.end) in owners]
 

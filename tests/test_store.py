@@ -186,3 +186,16 @@ def test_small_graphs_are_queried_in_memory_with_the_persisted_stores_answers(bu
         for bind in [{}] + [{n: v} for n, v in re.findall(r"^#\s*bind:\s*\?(\w+).*?e\.g\.\s*(.+?)\s*$", text, re.M)]:
             rows = [list(query_store(store, text, bind, prefixes=PREFIXES)) for store in (persisted, in_memory)]
             assert [[str(t) for t in row] for row in rows[0]] == [[str(t) for t in row] for row in rows[1]], (path.name, bind)
+
+
+def test_prune_tolerates_entries_that_vanish(tmp_path: Path, monkeypatch):
+    """Another process renames its temporary store between our iterdir() and stat()."""
+    from aikg import store as store_mod
+
+    root = tmp_path / "stores"
+    (root / "kept").mkdir(parents=True)
+    (root / "kept" / store_mod._MARKER).write_text("")
+    listed = [root / "kept", root / ".0744fd6a3dee6b1.gone", root / "gone-store"]
+    monkeypatch.setattr(Path, "iterdir", lambda self: iter(listed) if self == root else iter(()))
+    store_mod._prune(root, keep=root / "other", max_stores=1, min_age=0.0)
+    assert not (root / "kept").exists(), "the real store beyond max_stores is still pruned"

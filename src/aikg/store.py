@@ -168,12 +168,16 @@ def _prune(root: Path, keep: Path, max_stores: int = KEEP_STORES, min_age: float
     now = time.time()
     stores = []
     for child in root.iterdir():
-        if child == keep or child.name.startswith("."):
-            if child.name.startswith(".") and now - child.stat().st_mtime > 86400:
-                shutil.rmtree(child, ignore_errors=True)  # a crashed build's temporary folder
+        # Another process may rename or remove any entry between iterdir() and stat().
+        try:
+            if child == keep or child.name.startswith("."):
+                if child.name.startswith(".") and now - child.stat().st_mtime > 86400:
+                    shutil.rmtree(child, ignore_errors=True)  # a crashed build's temporary folder
+                continue
+            marker = child / _MARKER
+            used = marker.stat().st_mtime if marker.is_file() else child.stat().st_mtime
+        except FileNotFoundError:
             continue
-        marker = child / _MARKER
-        used = marker.stat().st_mtime if marker.is_file() else child.stat().st_mtime
         stores.append((used, child))
     stores.sort(reverse=True)
     for used, child in stores[max_stores - 1:]:
@@ -378,5 +382,9 @@ class ExtractionCache:
             return
         now = time.time()
         for child in self.root.iterdir():
-            if child != self.folder and child.is_dir() and now - child.stat().st_mtime > max_age:
+            try:
+                stale = child != self.folder and child.is_dir() and now - child.stat().st_mtime > max_age
+            except FileNotFoundError:  # removed by a concurrent prune
+                continue
+            if stale:
                 shutil.rmtree(child, ignore_errors=True)

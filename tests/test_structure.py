@@ -347,3 +347,88 @@ def test_an_english_appositive_names_what_a_model_is_built_as(tmp_path):
     text = "# Zorbo-V3\n\nWe present Zorbo-V3, a strong Mixture-of-Experts (MoE) language model with 671B parameters.\n"
     found = {(s, p, o) for s, p, o, _ in facts_of(tmp_path, "README.md", text)}
     assert ("Zorbo-V3", "usesTechnology", "Mixture-of-Experts") in found
+
+
+def pairs(found: set[tuple[str, str, str, str]]) -> set[tuple[str, str, str]]:
+    return {(s, p, o) for s, p, o, _ in found}
+
+
+def test_english_roles_place_people_in_organizations(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "roles.md", (
+        "# Builders\n\n"
+        "Marie Laurent, chief executive of Quillmark Labs, announced Zorbo-2 in May.\n\n"
+        "Quillmark Labs's chief research officer Priya Raman said the model was trained in March.\n\n"
+        "Fennwick AI, the Lyon-based startup co-founded by Tomasz Kowalski, released Brindle-7B.\n\n"
+        "Jane Okafor, formerly of Fennwick AI and Quillmark Labs, joined the project.\n"
+    )))
+    assert ("Marie Laurent", "affiliatedWith", "Quillmark Labs") in found
+    assert ("Priya Raman", "affiliatedWith", "Quillmark Labs") in found
+    assert ("Tomasz Kowalski", "affiliatedWith", "Fennwick AI") in found
+    assert {("Jane Okafor", "affiliatedWith", "Fennwick AI"), ("Jane Okafor", "affiliatedWith", "Quillmark Labs")} <= found
+    # a role that is no employment ("a fan of") places nobody
+    assert not pairs(facts_of(tmp_path, "fan.md", "Marie Laurent, a longtime fan of Quillmark Labs, wrote a review.\n")) & {
+        ("Marie Laurent", "affiliatedWith", "Quillmark Labs")}
+
+
+def test_an_organization_in_brackets_after_a_name_is_where_the_person_works(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "team.md", (
+        "# 致谢\n\n团队成员：林晓岚（清华大学）、陈天奇（北京大学）。\n\n"
+        "Contributors: Wei-Lin Chiang, Zhuohan Li (UC Berkeley), Ying Sheng (Stanford University).\n"
+    )))
+    assert {("林晓岚", "affiliatedWith", "清华大学"), ("陈天奇", "affiliatedWith", "北京大学")} <= found
+    assert {("Zhuohan Li", "affiliatedWith", "UC Berkeley"), ("Ying Sheng", "affiliatedWith", "Stanford University")} <= found
+
+
+def test_chinese_name_lists_and_organization_lists(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "list.md", (
+        "本项目由华东理工大学的王昊淳、杜晏睿、刘驰完成，指导老师为赵森栋副教授和秦兵教授。\n\n"
+        "林晓岚毕业于清华大学，曾在微软亚洲研究院和阿里巴巴达摩院工作。\n"
+    )))
+    assert {("王昊淳", "affiliatedWith", "华东理工大学"), ("杜晏睿", "affiliatedWith", "华东理工大学"), ("刘驰", "affiliatedWith", "华东理工大学")} <= found
+    assert {("林晓岚", "affiliatedWith", "微软亚洲研究院"), ("林晓岚", "affiliatedWith", "阿里巴巴达摩院")} <= found
+    people = mentions_of(tmp_path, "list2.md", "指导老师为赵森栋副教授和秦兵教授。\n")
+    assert "秦兵" in people and "和秦兵" not in people  # 和 joins two names here
+
+
+def test_words_that_stand_for_an_organization_named_before(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "pronouns.md", (
+        "# 星衡智能的一年\n\n"
+        "星衡智能由王海涛创办，其旗舰模型 Zorbo-2 在排行榜上位列前十。\n\n"
+        "星衡智能是一家创业公司。该公司还推出了 Brindle 编程助手。\n\n"
+        "星衡智能创始人王海涛在北京宣布，公司正式推出 Quilla-3。\n\n"
+        "Fennwick AI is based in Lyon. The company also released Codestrand-7B, a model for code.\n"
+    )))
+    assert ("Zorbo-2", "developedBy", "星衡智能") in found
+    assert ("Brindle", "developedBy", "星衡智能") in found
+    assert ("Quilla-3", "developedBy", "星衡智能") in found
+    assert ("Codestrand-7B", "developedBy", "Fennwick AI") in found
+
+
+def test_news_forms_of_makers_and_founders(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "news.md", (
+        "星衡人工智能研究院联合华东理工大学发布了 Zorbo-2 模型。\n\n"
+        "林晓岚，星衡人工智能研究院创始人，毕业于华东理工大学。\n\n"
+        "前星衡智能研究员 Priya Raman 创办了 Fennwick Labs。\n\n"
+        "陈天奇加盟星衡人工智能研究院后推出了 Quilla-3。\n\n"
+        "星衡人工智能研究院正式推出多模态思考模型 Brindle-7B。\n\n"
+        "Fennwick Labs, the startup behind Codestrand-2, raised money.\n"
+    )))
+    org = "星衡人工智能研究院"
+    assert {("Zorbo-2", "developedBy", org), ("Zorbo-2", "developedBy", "华东理工大学")} <= found
+    assert {("林晓岚", "affiliatedWith", org), ("林晓岚", "affiliatedWith", "华东理工大学")} <= found
+    assert {("Priya Raman", "affiliatedWith", "星衡智能"), ("Priya Raman", "affiliatedWith", "Fennwick Labs")} <= found
+    assert ("陈天奇", "affiliatedWith", org) in found
+    assert ("Brindle-7B", "developedBy", org) in found and ("多模态", "developedBy", org) not in found
+    assert ("Codestrand-2", "developedBy", "Fennwick Labs") in found
+
+
+def test_english_overview_forms_of_makers(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "overview.md", (
+        "# Open models of the year\n\n"
+        "Zorbo-2 was developed by a team from Quillmark Labs and Fennwick University.\n\n"
+        "Brindle-7B, from the Fennwick Institute in Lyon, was trained on web text.\n\n"
+        "Codestrand-2 is a family of code models from Quillmark Labs.\n"
+    )))
+    assert {("Zorbo-2", "developedBy", "Quillmark Labs"), ("Zorbo-2", "developedBy", "Fennwick University")} <= found
+    assert ("Brindle-7B", "developedBy", "Fennwick Institute") in found
+    assert ("Codestrand-2", "developedBy", "Quillmark Labs") in found

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from aikg import paths
+from aikg.patterns import alternation
 
 BYLINES = paths.ONTOLOGY_DIR / "bylines.toml"
 NAME_SEPARATORS = re.compile(r"\s*(?:[、，,;；]|\band\b|&|和|与)\s*")
@@ -46,10 +47,6 @@ class _Labels:
     surnames: frozenset[str]
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=2)
 def _labels(path: Path = BYLINES) -> _Labels:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -61,11 +58,11 @@ def _labels(path: Path = BYLINES) -> _Labels:
     rules = tomllib.loads(paths.RULES.read_text(encoding="utf-8"))
     surnames = frozenset(rules["person"]["surnames"].split())
     return _Labels(
-        author=re.compile(rf"^(?:{_alternation(words)})[ \t\u3000]*(?:{separators})[ \t\u3000]*(?P<names>\S.*)$"),
-        by=re.compile(rf"^(?:{_alternation(by_words)})[ \t]+(?P<names>[A-Z].*)$"),
-        not_author=re.compile(rf"^(?:{_alternation(labels['not_author'])})[ \t\u3000]*(?:{separators})", re.I),
-        next_credit=re.compile(rf"[ \t\u3000]*(?:{_alternation(labels['not_author'])})[ \t\u3000]*(?:{separators})"),
-        dispatch=re.compile(rf"^(?P<names>\S.{{0,30}}?)[ \t\u3000]*(?:{_alternation(labels['dispatch'])})[ \t\u3000]*\S+$"),
+        author=re.compile(rf"^(?:{alternation(words)})[ \t\u3000]*(?:{separators})[ \t\u3000]*(?P<names>\S.*)$"),
+        by=re.compile(rf"^(?:{alternation(by_words)})[ \t]+(?P<names>[A-Z].*)$"),
+        not_author=re.compile(rf"^(?:{alternation(labels['not_author'])})[ \t\u3000]*(?:{separators})", re.I),
+        next_credit=re.compile(rf"[ \t\u3000]*(?:{alternation(labels['not_author'])})[ \t\u3000]*(?:{separators})"),
+        dispatch=re.compile(rf"^(?P<names>\S.{{0,30}}?)[ \t\u3000]*(?:{alternation(labels['dispatch'])})[ \t\u3000]*\S+$"),
         front_matter_keys=tuple(labels["front_matter_keys"]),
         lines=int(scan["lines"]),
         name_line_max=int(scan["name_line_max"]),

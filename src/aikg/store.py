@@ -311,7 +311,7 @@ def _extractor_fingerprint() -> str:
     digest.update(f"aikg {aikg.__version__} python {sys.version_info[:2]}\0".encode())
     package = Path(aikg.__file__).resolve().parent
     sources = [paths.LEXICON, paths.RULES, paths.ONTOLOGY_DIR / "bylines.toml"]
-    sources += [package / "corpus.py", package / "byline.py", package / "records.py"]
+    sources += [package / "corpus.py", package / "byline.py", package / "records.py", package / "patterns.py"]
     sources += sorted((package / "extract").glob("*.py")) + sorted((package / "extract" / "model").glob("*.json"))
     for path in sources:
         digest.update(path.name.encode() + b"\0")

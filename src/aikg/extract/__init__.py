@@ -12,7 +12,8 @@ from aikg.corpus import split_sentences
 from aikg.extract.entities import Candidate, listed_types, parenthetical_aliases, word_tag
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher, normalize
 from aikg.extract.relations import (
-    PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, negated, sentence_facts, unit_affiliations, unit_owners,
+    PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, negated, organization_pronouns, sentence_facts, unit_affiliations,
+    unit_owners,
 )
 from aikg.extract.relmodel import RelationModel, load_model
 from aikg.extract.resolve import Resolver
@@ -315,7 +316,9 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         same_article = previous is not None and previous[0] == article.id
         referent = antecedent(previous[1], sentence.text) if same_article else None
         topic = topics.get(article.id)
-        facts = sentence_facts(sentence.text, heads, rules, bio_person if sentence.in_bio else None, referent, topic)
+        stand_ins = organization_pronouns(sentence.text, heads, previous[1] if same_article else [], rules)
+        speaking = sorted(heads + stand_ins, key=lambda m: (m.start, m.end))
+        facts = sentence_facts(sentence.text, speaking, rules, bio_person if sentence.in_bio else None, referent, topic)
         facts += structure.facts(sentence.text, heads)
         answering = _interviewee(sentence.text, heads, affiliations, answering, rules)
         facts += first_person_facts(sentence.text, heads, answering or speakers.get(article.id, []), rules, possessive=bool(answering))
@@ -330,7 +333,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         for f in facts:  # who works where, as the article has said so far (an interview's answers speak for it)
             if f.predicate == "affiliatedWith" and f.object.type == "Organization":
                 affiliations.setdefault(f.subject.text, f.object)
-        previous = (article.id, heads)
+        previous = (article.id, speaking)
+        heads = sorted(heads + stand_ins, key=lambda m: (m.start, m.end))  # the model reads the stand-ins too
         if referent is not None:  # the pronoun stands for its referent: the model may pair it too
             pronoun = PRONOUN.match(sentence.text)
             heads = [Candidate(pronoun.start(), pronoun.end(), referent.text, referent.type, "pronoun", referent.key)] + heads

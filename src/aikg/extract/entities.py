@@ -4,8 +4,9 @@ Each finder returns ``Candidate`` records with offsets relative to the sentence.
 Rule families (the ``rule`` field): ``lexicon``, ``org-suffix``, ``org-latin``,
 ``latin-cue``, ``latin-shape``, ``latin-prefix``, ``latin-bare``, ``person-role``,
 ``person-title``, ``person-verb``, ``person-latin``, ``person-given-name``, ``person-token``,
+``person-role-en`` ("Marie Laurent, chief executive of …"), ``person-bracket-org`` ("张伟（清华大学）"),
 ``org-jieba``, ``technology-suffix``, ``technology-compound`` ("FP8量化", "Append Attention"),
-``person-list`` (every name of "by A, B and C"), ``list-bold`` (the name a list item opens with),
+``person-list`` (every name of "by A, B and C", "王昊淳、杜晏睿、刘驰"), ``list-bold`` (the name a list item opens with),
 ``abbreviation-head``, ``byline``, ``echo`` (a name found elsewhere in the same document by one
 of the others). A known tool or technique followed by a release number takes it into its
 mention ("CC BY-NC 4.0"); a bare release number is no name.
@@ -16,10 +17,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aikg.extract.lexicon import LexiconEntry, SurfaceMatcher, normalize
 from aikg.extract.rules import RuleSet
 from aikg.extract.wordtags import tag_table
+from aikg.patterns import alternation
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
@@ -35,7 +38,7 @@ LATIN_PERSON = re.compile(
 # rule priorities: higher wins an overlap of equal standing
 PRIORITY = {
     "lexicon": 5, "byline": 5, "echo": 4,
-    "person-role": 3, "person-title": 3, "person-verb": 2, "person-latin": 3,
+    "person-role": 3, "person-title": 3, "person-bracket-org": 3, "person-role-en": 3, "person-verb": 2, "person-latin": 3,
     "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
@@ -74,7 +77,7 @@ def lexicon_candidates(text: str, matcher: SurfaceMatcher, entries: dict[str, Le
 
 
 def context_readings(text: str, candidates: list[Candidate], entries: dict[str, LexiconEntry], rules: RuleSet) -> list[Candidate]:
-    """"向量数据库厂商 Weaviate", "Cursor 公司", "Weaviate 开源的 Verba": a known product that is also
+    """"向量数据库厂商 Weaviate", "Cursor 公司", "Weaviate 开源的 Verba", "DeepSeek 研究员": a known product that is also
     read as its maker (an Organization among its alt types) is read as the maker in this mention
     when a cue word next to it says so (rule lexicon-reading). The entity keeps its lexicon type;
     the reading lets the facts of this sentence use it as an organization."""
@@ -83,7 +86,8 @@ def context_readings(text: str, candidates: list[Candidate], entries: dict[str, 
         entry = entries.get(cand.key) if cand.key and cand.rule == "lexicon" else None
         if entry is not None and "Organization" in entry.alt_types:
             cue = _cue_type(text, cand.start, cand.end, rules)
-            if cue == "Organization" or (cue is None and _maker_cue_after(text, cand.end, rules)):
+            if cue == "Organization" or (cue is None and _maker_cue_after(text, cand.end, rules)) \
+                    or rules.employer_roles_after.match(text, cand.end):
                 cand = dataclasses.replace(cand, type="Organization", rule="lexicon-reading")
         read.append(cand)
     return read
@@ -413,6 +417,8 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             if len(chunk) < length or not re.fullmatch(f"[{CJK}]+", chunk):
                 continue
             surname_ok = chunk[:1] in rules.surnames or chunk[:2] in rules.surnames
+            if length == 3 and chunk[0] in COORDINATING_CHARS and chunk[1] in rules.surnames:
+                continue  # "赵森栋副教授和秦兵教授": 和 joins two names (和 is also a rare surname)
             if chunk[-1] in rules.person_not_last:
                 continue
             tag = word_tag(chunk)
@@ -460,6 +466,11 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
         if before and before.end() == match.start() - 1 and match.group(0) in ("said", "says", "wrote", "writes", "told") \
                 and normalize(before.group(0)) not in rules.stop_forms:
             found.append(Candidate(before.start(), before.end(), before.group(0), "Person", "person-verb"))
+    # "Marie Laurent, chief executive of Quillmark": a name and its role in an organization
+    role_after = _role_after_name(rules)
+    for match in LATIN_PERSON.finditer(masked):
+        if role_after.match(masked, match.end()) and normalize(match.group(0)) not in rules.stop_forms:
+            found.append(Candidate(match.start(), match.end(), match.group(0), "Person", "person-role-en"))
     found += _name_lists(masked, found, rules)
     # a lone Western given name in Chinese prose: "应用: Charles / 视频PPT提取"
     for match in re.finditer(r"(?<![A-Za-z])[A-Z][a-z]{2,}(?![A-Za-z])", masked):
@@ -478,9 +489,23 @@ def person_candidates(text: str, tokens: list[Token], taken: list[Candidate], ru
             and word_tag(tok_text) is None
         ):
             found.append(Candidate(tok_start, tok_end, tok_text, "Person", "person-token"))
-    return found
+    # "团队成员：张伟（清华大学）、李娜（北京大学）": a name with its organization in brackets
+    for org in taken:
+        opening = re.search(r"[（(][ \u00a0]*$", masked[:org.start])
+        if org.type != "Organization" or opening is None or not re.match(r"[ \u00a0]*[)）]", text[org.end:]):
+            continue
+        end = len(masked[:opening.start()].rstrip(" \u00a0"))
+        for length in (3, 2):
+            start = end - length
+            if start >= 0 and start in edges and chinese_name_at(start) == (start, end) \
+                    and (start == 0 or masked[start - 1] in "、，,：:；; \u00a0\n"):
+                found.append(Candidate(start, end, text[start:end], "Person", "person-bracket-org"))
+                break
+    return found + _chinese_name_lists(masked, found, chinese_name_at, edges)
 
 
+COORDINATING_CHARS = "和与及跟同"
+FORMER = ("前", "原", "现")  # "前星衡智能研究员": a word before an employer's name
 DEMONSTRATIVES = "这那该此其每各本某"  # "这家公司是…", "该团队创始人…": no name
 MODIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words may be part of a name
 COPULA_SUBJECT = re.compile(r"^[\s*_#>\-]*(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9.\-]{1,11}?)\s*是(?:一家|一个|一款|一种|一支|家|个|款)")
@@ -522,6 +547,8 @@ def role_org_candidates(text: str, tokens: list[Token], taken: list[Candidate], 
         if not pieces:
             continue
         start, end = pieces[0][0], pieces[-1][1]
+        if pieces[0][2][0] in FORMER and (len(pieces[0][2]) == 1 or word_tag(pieces[0][2]) is None) and end - start > 2:
+            start += 1  # "前星衡智能研究员" (jieba: 前星衡 / 智能): the person worked there before
         word = text[start:end]
         tag = word_tag(word)
         if len(word) < 2 or (len(word) == 2 and tag not in NAME_TAGS) or (tag is not None and tag not in NAME_TAGS) \
@@ -569,6 +596,32 @@ def _name_lists(masked: str, found: list[Candidate], rules: RuleSet) -> list[Can
         for (s, e), m in zip(spans, names):
             if (s, e) not in people and normalize(m.group(0)) not in rules.stop_forms:
                 listed.append(Candidate(s, e, m.group(0), "Person", "person-list"))
+    return listed
+
+
+@lru_cache(maxsize=4)
+def _role_after_name(rules: RuleSet) -> re.Pattern:
+    roles = alternation(rules.relations["roles_en"], whole_words=True)
+    return re.compile(rf",\s*(?:(?:a|an|the|its|former|then|now|currently|longtime|senior)\s+)*(?:[a-z][\w-]*\s+){{0,3}}?(?:{roles})s?\s+(?:of|at)\s")
+
+
+def _chinese_name_lists(masked: str, found: list[Candidate], name_at, edges: set[int]) -> list[Candidate]:
+    """"王昊淳、杜晏睿、刘驰完成": the names listed with a Chinese name already found (a surname, then
+    one or two characters ending a word) are persons too."""
+    spans = {(c.start, c.end) for c in found if c.type == "Person" and re.fullmatch(f"[{CJK}]+", c.text)}
+    listed, todo = [], sorted(spans)
+    while todo:
+        start, end = todo.pop()
+        following = re.match(r"[  ]?[、和与及][  ]?", masked[end:end + 3])
+        ahead = name_at(end + following.end()) if following else None
+        behind = None
+        if masked[start - 1:start] == "、":
+            behind = next(((start - 1 - n, start - 1) for n in (3, 2) if start - 1 - n in edges and name_at(start - 1 - n) == (start - 1 - n, start - 1)), None)
+        for span in (ahead, behind):
+            if span and span not in spans and not any(a < span[1] and span[0] < b for a, b in spans):
+                spans.add(span)
+                todo.append(span)
+                listed.append(Candidate(span[0], span[1], masked[span[0]:span[1]], "Person", "person-list"))
     return listed
 
 

@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from aikg import paths
+from aikg.patterns import alternation
 from aikg.records import Article, Document, Extraction, Mention, Observation
 
 EVIDENCE_MAX = 240
@@ -65,10 +66,6 @@ class Measure:
     schema: str | None = None
     match: str | None = None
     property: str | None = None
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=4)
@@ -135,10 +132,10 @@ class Vocab:
         en_words = [m for m in self.magnitudes if m.isascii() and len(m) > 1]
         suffixes = [m for m in self.magnitudes if m.isascii() and len(m) == 1]
         number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-        magnitude = rf"(?:\s*(?:{_alternation(zh_mag)})|\s+(?:{_alternation(en_words)})\b|(?:{_alternation(suffixes)})(?![A-Za-z0-9]))"
-        unit = rf"(?P<unit>{_alternation(self.percent + self.per_second)})"
-        before = _alternation(self.before)
-        after = _alternation(self.after)
+        magnitude = rf"(?:\s*(?:{alternation(zh_mag)})|\s+(?:{alternation(en_words)})\b|(?:{alternation(suffixes)})(?![A-Za-z0-9]))"
+        unit = rf"(?P<unit>{alternation(self.percent + self.per_second)})"
+        before = alternation(self.before)
+        after = alternation(self.after)
         self.quantity = re.compile(
             rf"(?:(?P<qb>{before})\s*)?(?<![A-Za-z0-9.\-_])(?P<n1>{number})(?P<m1>{magnitude})?"
             rf"(?:\s*(?:[-~～—–]|到|至|to)\s*(?P<n2>{number})(?P<m2>{magnitude})?)?"
@@ -146,9 +143,9 @@ class Vocab:
             re.I,
         )
         months = "|".join(self.months_en)
-        rel = _alternation(self.relative_years)
-        month_parts = _alternation(self.month_part)
-        year_parts = _alternation(self.year_part)
+        rel = alternation(self.relative_years)
+        month_parts = alternation(self.month_part)
+        year_parts = alternation(self.year_part)
         self.date = re.compile(
             rf"(?:(?P<rel>{rel})|(?P<year>(?:19|20)\d{{2}})\s*年(?:度)?)"
             rf"(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月份?(?:\s*(?P<day>3[01]|[12]\d|0?[1-9])\s*[日号])?)?"
@@ -160,18 +157,18 @@ class Vocab:
         )
         all_cues = {cue: mid for mid, m in sorted(self.measures.items(), reverse=True) for cue in m.cues}
         self.cue_of = {cue.lower(): mid for cue, mid in all_cues.items()}
-        self.cue = re.compile(_alternation(all_cues), re.I)
-        self.vote = re.compile(rf"^\s*(?:{_alternation(self.vote_labels)})\s*[:：]\s*(?P<q>.+?)\s*$", re.I)
+        self.cue = re.compile(alternation(all_cues), re.I)
+        self.vote = re.compile(rf"^\s*(?:{alternation(self.vote_labels)})\s*[:：]\s*(?P<q>.+?)\s*$", re.I)
         m, d = M_CLASS, D_CLASS
-        adv = _alternation(self.adverbs)
-        nouns = _alternation(self.kind_nouns)
-        block = _alternation(self.blockers)
+        adv = alternation(self.adverbs)
+        nouns = alternation(self.kind_nouns)
+        block = alternation(self.blockers)
         text = rf"[^，。；,;！？!?\ue000-\uefff\uf000-\uf8ff]"
         self.patterns: list[tuple[str, str, re.Pattern]] = []
         for kind in ("release", "founding"):
             zh = [w for w in self.events[kind] if not w.isascii()]
             en = [w for w in self.events[kind] if w.isascii()]
-            v, ve = _alternation(zh), _alternation(en)
+            v, ve = alternation(zh), alternation(en)
             lead = rf"(?:(?:{adv}|由|{m}|\s)*?)"
             after_verb = rf"(?!{block})(?=\s*(?:了\s*)?(?:$|[，。；,;、）)]|并|后))"
             self.patterns += [
@@ -187,7 +184,7 @@ class Vocab:
                 self.patterns += [
                     (kind, "verb-object", re.compile(rf"(?P<d>{d})\s*(?:[，,]\s*)?{lead}(?P<v>{v})(?!{block})了?\s*{text}{{0,12}}?(?P<x>{m})")),
                     (kind, "noun", re.compile(rf"(?P<d>{d})\s*(?:[，,]\s*)?{text}{{0,20}}?(?P<x>{m})\s*的\s*(?P<v>{v})(?!{block})")),
-                    (kind, "lead-list", re.compile(rf"^(?:{adv}|\s)*(?P<d>{d})[^。；;!?！？]{{0,30}}?(?P<v>{v})(?!{block})[^。；;，,]{{0,20}}[，,]\s*(?:{_alternation(self.list_openers)})\s*(?P<x>{m})")),
+                    (kind, "lead-list", re.compile(rf"^(?:{adv}|\s)*(?P<d>{d})[^。；;!?！？]{{0,30}}?(?P<v>{v})(?!{block})[^。；;，,]{{0,20}}[，,]\s*(?:{alternation(self.list_openers)})\s*(?P<x>{m})")),
                 ]
                 # "2024 年初有两个…工作，微软发布的 GraphRAG 和俄亥俄州立大学发布的 HippoRAG": a date
                 # opening the sentence dates every "ORG 发布的 X" in it
@@ -195,12 +192,12 @@ class Vocab:
                 self.org_de = re.compile(rf"(?P<o>{m})\s*(?P<v>{v})了?的\s*(?P<x>{m})")
             else:
                 self.patterns += [(kind, "verb-at", re.compile(rf"(?P<x>{m})\s*(?:{nouns})?\s*(?P<v>{v})于\s*(?P<d>{d})"))]
-        ev = _alternation(self.events["event"])
+        ev = alternation(self.events["event"])
         self.event = re.compile(
-            rf"(?P<d>{d})[^。；;\uf000-\uf8ff]{{0,30}}?(?P<v>{ev})了?\s*(?:「(?P<q>[^」]{{1,60}})」|(?P<n>[^，。；,;「」]{{1,30}}?(?:{_alternation(self.event_suffixes)})))"
+            rf"(?P<d>{d})[^。；;\uf000-\uf8ff]{{0,30}}?(?P<v>{ev})了?\s*(?:「(?P<q>[^」]{{1,60}})」|(?P<n>[^，。；,;「」]{{1,30}}?(?:{alternation(self.event_suffixes)})))"
         )
-        numerals = _alternation(self.numerals)
-        self.rank = re.compile(rf"(?P<x>{m})[”\"」』\s]*(?P<v>{_alternation(self.rank_verbs)})\s*(?P<cat>[^，。；,;！？!?]{{0,20}}?)\s*第\s*(?P<n>\d+|{numerals})")
+        numerals = alternation(self.numerals)
+        self.rank = re.compile(rf"(?P<x>{m})[”\"」』\s]*(?P<v>{alternation(self.rank_verbs)})\s*(?P<cat>[^，。；,;！？!?]{{0,20}}?)\s*第\s*(?P<n>\d+|{numerals})")
 
 
 @lru_cache(maxsize=4)
@@ -721,7 +718,7 @@ class QuantityExtractor:
         is a release of Function Calling."""
         pos = match.end("x")
         targets = [items[match.group("x")]]
-        nouns = _alternation(self.vocab.kind_nouns)
+        nouns = alternation(self.vocab.kind_nouns)
         while True:
             head = re.match(rf"\s*(?:{nouns})?\s*的\s*({M_CLASS})", masked[pos:])
             if not follow or not head:

@@ -9,8 +9,11 @@ Rule names (recorded with every fact): ``byline`` (in extract/__init__),
 NVIDIA), ``first-person`` ("we introduce X" in a signed article, or in a README whose project
 carries its maker's name), ``from-maker`` ("X (来自 Y)"), ``bracket-maker`` ("GPT-4（OpenAI）", "ByteDance(YunQue)"), ``bracket-technique`` ("BERT（Encoder-Only）"), ``by-makers`` ("X was proposed … by A, B
 and C", "developed at Y"), ``creator-role`` ("Shire 的创始人"), ``bio-creation`` ("曾联合发起 Milvus"
-in an author bio); a fact whose subject is the
-document's topic carries ``+topic``. Structure rules live in ``structure.py``; the learned
+in an author bio), ``role-en`` ("Sam Altman, chief executive of OpenAI", "Meta's chief AI scientist
+Yann LeCun", "co-founded by X"), ``bracketed-affiliation`` ("Zhuohan Li (UC Berkeley)"),
+``company-behind`` ("Hugging Face, the company behind Transformers"); a fact whose subject is the
+document's topic carries ``+topic``. A word that stands for an organization named before it
+("该公司", "其旗舰模型", "The company") is read as a mention of it (``organization_pronouns``). Structure rules live in ``structure.py``; the learned
 model's facts are ``learned`` (``relmodel.py``). Every rule yields facts between mentions; the caller keeps only
 facts whose ends have the types the ontology allows.
 """
@@ -23,6 +26,7 @@ from functools import lru_cache
 
 from aikg.extract.entities import ROLE_OF_EN, Candidate
 from aikg.extract.rules import RuleSet
+from aikg.patterns import alternation
 
 MAKERS = ("Organization", "Person")
 MADE = ("Model", "Tool", "Technology")
@@ -30,11 +34,13 @@ BUILDS = ("Model", "Tool")
 COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|或|,\s*and)\s*$")
 ASIDE = re.compile(r"^\s*[（(][^()（）]{1,30}[)）]")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
-EXPLICIT_AFFILIATION = ("现任", "曾任", "任职于", "就职于", "毕业于", "加入", "供职于", "任教于", "就读于")
+EXPLICIT_AFFILIATION = ("现任", "曾任", "任职于", "就职于", "毕业于", "加入", "加盟", "供职于", "任教于", "就读于")
 # … and the weaker ones, which need a role word after the organization ("在 X 读博", "是 X 教授")
 AFFILIATION_CUES = re.compile("|".join(EXPLICIT_AFFILIATION + ("担任", "在", "是", "为")))
 LIST_COMMAS = ","  # in English a comma also joins the items of a list
 MAX_CUE_GAP = 10  # characters between a cue word and its first object
+FOUNDED = re.compile(r"\s*(?:先后|此前|曾|随后|后来)?(?:联合|共同)?(?:创办|创立|创建|成立)了?\s*")
+JOINTLY = re.compile(r"\s*(?:联合|携手|联手|协同)\s*")
 OWNERSHIP = {"旗下的", "旗下", "下属的", "下属", "孵化的", "旗下的子公司", "的子公司"}
 ROLE_WORDS = re.compile(
     r"教授|副教授|助理教授|研究员|科学家|工程师|负责人|创始人|联合创始人|CEO|CTO|总监|经理|项目经理|主任|院长|所长|架构师|顾问|"
@@ -242,6 +248,34 @@ def antecedent(previous: list[Candidate], text: str) -> Candidate | None:
     return built[-1] if match.group(0).strip() == "后者" else built[0]
 
 
+@lru_cache(maxsize=4)
+def _organization_pronoun_pattern(rules: RuleSet) -> re.Pattern:
+    words = rules.relations
+    made = "|".join(re.escape(c) for t in ("Model", "Tool") for c in rules.latin_cues[t])
+    return re.compile(
+        rf"(?P<pronoun>{alternation(words['organization_pronouns'], whole_words=True)})"
+        rf"|(?:^|(?<=[，,；;：:]))\s*(?P<opening>{alternation(words['organization_pronouns_opening'])})"
+        rf"|(?P<possessive>{alternation(words['organization_possessives'])})(?=(?:{alternation(words['product_modifiers'])})*\s*(?:{made}))"
+    )
+
+
+def organization_pronouns(text: str, heads: list[Candidate], previous: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """"该公司还推出了 X", "，公司正式推出 X", "其旗舰模型 X", "The company released X": a word that stands
+    for an organization named before it — the sentence's first organization before the word, else
+    the previous sentence's first — as a mention of that organization (rule ``pronoun``), so the
+    rules and the model read the sentence as if the name were written there."""
+    stand_ins = []
+    for match in _organization_pronoun_pattern(rules).finditer(text):
+        start, end = match.span("pronoun") if match.group("pronoun") else match.span("opening") if match.group("opening") else match.span("possessive")
+        if any(m.start < end and start < m.end for m in heads):
+            continue
+        before = [m for m in heads if m.end <= start and m.type == "Organization"]
+        org = before[0] if before else next((m for m in previous if m.type == "Organization"), None)
+        if org is not None:
+            stand_ins.append(Candidate(start, end, org.text, "Organization", "pronoun", org.key))
+    return stand_ins
+
+
 def sentence_facts(
     text: str,
     mentions: list[Candidate],
@@ -264,6 +298,8 @@ def sentence_facts(
     facts += _feature_of(text, mentions)
     facts += _by_makers(text, mentions)
     facts += _english_affiliation(text, mentions)
+    facts += _english_roles(text, mentions, rules)
+    facts += _bracketed_affiliation(text, mentions)
     clauses = _clauses(text, rules, mentions)
     previous: list[Candidate] = []
     for start, end in clauses:
@@ -352,7 +388,13 @@ def _descriptor_pattern(rules: RuleSet) -> re.Pattern:
     """'<maker> 维护的数学库 <tool>': a possessive word, a few words, a type noun."""
     nouns = "|".join(re.escape(c) for t in ("Model", "Tool", "Technology") for c in rules.latin_cues[t])
     possessives = sorted((w for w in rules.relations["possessive"] if w.endswith("的")), key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, possessives)) + r")[\u4e00-\u9fffA-Za-z0-9\s]{0,10}(?:" + nouns + ")")
+    # "零一万物旗舰模型 Yi-Lightning", "智谱最新一代模型": no 的, a product word and a kind noun
+    products = alternation(rules.relations["product_modifiers"])
+    made = "|".join(re.escape(c) for t in ("Model", "Tool") for c in rules.latin_cues[t])
+    return re.compile(
+        "(?:" + "|".join(map(re.escape, possessives)) + r")[\u4e00-\u9fffA-Za-z0-9\s]{0,10}(?:" + nouns + ")"
+        + rf"|(?:{products})(?:\s*(?:{products}))?\s*(?:{made})"
+    )
 
 
 @lru_cache(maxsize=4)
@@ -392,7 +434,8 @@ def _org_parts(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Raw
 
 
 def _org_title_person(text: str, mentions: list[Candidate]) -> list[RawFact]:
-    """'英伟达高级科学家 Jim Fan', 'X 的 A 与 B', 'David Baker 领导的 IPD' → affiliatedWith."""
+    """'英伟达高级科学家 Jim Fan', 'X 的 A 与 B', 'David Baker 领导的 IPD', '杨植麟，月之暗面创始人',
+    'A 创办了 B' → affiliatedWith."""
     facts = []
     for index, (left, right) in enumerate(zip(mentions, mentions[1:])):
         between = text[left.end:right.start]
@@ -402,7 +445,10 @@ def _org_title_person(text: str, mentions: list[Candidate]) -> list[RawFact]:
                     if person.type == "Person":
                         facts.append(RawFact(person, "affiliatedWith", left, "org-title-person"))
         elif left.type == "Person" and right.type == "Organization":
-            if re.fullmatch(r"\s*(?:领导的|创立的|创办的|带领的|所在的|联合创立的|创建的)\s*", between):
+            if re.fullmatch(r"\s*(?:领导的|创立的|创办的|带领的|所在的|联合创立的|创建的)\s*", between) \
+                    or FOUNDED.fullmatch(between) \
+                    or (re.fullmatch(r"\s*[，,]\s*", between) and ROLE_WORDS.match(text[right.end:right.end + 8].lstrip(" 的\u00a0"))):
+                # "杨植麟，月之暗面创始人", "Karpathy 创办了 Eureka Labs"
                 facts.append(RawFact(left, "affiliatedWith", right, "org-title-person"))
     return facts
 
@@ -422,7 +468,9 @@ def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFac
     facts = []
     verbs = rules.cue_pattern("develop_verbs")
     for maker in (m for m in rest if m.type in MAKERS):
-        if re.match(r"\s*(?:" + verbs.pattern + r")的", text[maker.end:end]):
+        if re.match(r"\s*(?:" + verbs.pattern + r")的", text[maker.end:end]) \
+                or re.search(r"(?<![A-Za-z])(?:from|by)\s+(?:the\s+)?$", text[start:maker.start]):
+            # "X 是 ORG 开源的…", "Code Llama is a family of code models from Meta AI"
             facts.append(RawFact(subject, "developedBy", maker, "copula-developer"))
     # "… 的开源 RAG 引擎": a technology right before the tool noun that ends the clause
     for tech in (m for m in rest if m.type == "Technology"):
@@ -440,7 +488,8 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
     based = rules.cue_pattern("based_on")
     for verb in verbs.finditer(text, start, end):
         before = [i for i, m in enumerate(inside) if m.end <= verb.start()]
-        after = [m for m in inside if m.start >= verb.end() and m.type in MADE]
+        # "推出多模态思考模型 Kimi k1.5": a technique that only modifies the product's kind is not the product
+        after = [m for m in inside if m.start >= verb.end() and m.type in MADE and not modifier_technology(text, m, rules)]
         if not before or not after:
             continue
         last = before[-1]
@@ -461,7 +510,10 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
         if based.search(text[verb.end():first.start]) and first is not after[-1]:
             continue
         makers = [m for m in _group(inside, last, text, -1) if m.type in MAKERS][::-1]
-        products = [m for m in _group(inside, inside.index(first), text, 1) if m.type in MADE and not _modifier_technology(text, m, rules)]
+        first_maker = inside.index(makers[0]) if makers else 0
+        if first_maker and inside[first_maker - 1].type in MAKERS and JOINTLY.fullmatch(text[inside[first_maker - 1].end:makers[0].start]):
+            makers.insert(0, inside[first_maker - 1])  # "智谱联合清华大学发布了 CogAgent": both made it
+        products = [m for m in _group(inside, inside.index(first), text, 1) if m.type in MADE and not modifier_technology(text, m, rules)]
         if "分别" in text[maker.end:verb.start()] and len(makers) == len(products) > 1:
             # "OpenAI 和 Google 分别发布了 GPT-1 与 BERT": each maker its own product, in order
             facts.extend(RawFact(made, "developedBy", m, "verb-developer") for made, m in zip(products, makers))
@@ -494,12 +546,16 @@ OPENING_NAME = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)?[*_`\[【「“\"]
 BRACKETED = re.compile(r"[*_`]*\s*[（(]\s*")
 FROM_MAKER = re.compile(r"[*_`]*\s*[（(]\s*(?:来自|from)\s*$", re.I)
 # "Qwen2-VL, the vision-language model from Alibaba Cloud", "Gemma from Google", "Llama 3 by Meta"
-APPOSITIVE_MAKER = re.compile(r"[*_`]*(?:,\s*(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,5}?)?\s*(?:from|by)\s+")
+APPOSITIVE_MAKER = re.compile(r"[*_`]*(?:,\s*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,5}?)?)?\s*(?:from|by)\s+(?:the\s+)?")
 # "Meta's LLaMA model", "Stanford’s Alpaca", "Google's open Gemma": an organization's product
-ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,2}")
+ENGLISH_POSSESSIVE = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,2}(?:[a-z][\w-]*,\s+)?")  # "Mistral AI's latest model, Codestral"
+BEHIND = re.compile(
+    r",\s*(?:the|a)\s+(?:[\w-]+\s+){0,2}?(?:company|startup|lab|team|organization|firm|group|people|creators?|makers?)\s+"
+    r"(?:behind|that\s+(?:makes|made|built|builds|created|creates|develops|developed|released|maintains))\s+(?:the\s+)?"
+)
 BY_MAKERS = re.compile(
     r"(?<![A-Za-z])(?:proposed|introduced|released|developed|created|presented|published|open-sourced|trained|built|written|made|contributed)"
-    r"(?![A-Za-z])[^.;!?]{0,160}?(?<![A-Za-z])by\s+(?:the\s+)?$"
+    r"(?![A-Za-z])[^.;!?]{0,160}?(?<![A-Za-z])by\s+(?:the\s+|a\s+)?(?:(?:[a-z]+\s+)?(?:team|group|researchers|collaboration)\s+(?:from|at|of)\s+(?:the\s+)?)?$"
 )
 # "vLLM was originally developed in the Sky Computing Lab at UC Berkeley": made at an organization
 MADE_AT = re.compile(r"(?<![A-Za-z])(?:developed|created|built|incubated|started|born)\s+(?:[a-z]+\s+){0,2}?(?:at|in)\s+(?:the\s+)?$")
@@ -532,6 +588,56 @@ def _english_affiliation(text: str, mentions: list[Candidate]) -> list[RawFact]:
     return facts
 
 
+@lru_cache(maxsize=4)
+def _role_patterns(rules: RuleSet) -> dict[str, re.Pattern]:
+    """The gaps between a person and an organization that English news uses for a role."""
+    roles = alternation(rules.relations["roles_en"])
+    words = r"(?:(?!(?:and|or|by|with|from|to|who|which|that)\b)[\w-]+\s+){0,3}?"
+    return {
+        # "Sam Altman, chief executive of OpenAI", "Andrej Karpathy, formerly of Tesla", "X, who worked at Y"
+        "person_role_of": re.compile(
+            rf"\s*,\s*(?:(?:(?:a|an|the|its|former|formerly|then|now|currently|also|longtime|senior)\s+)*{words}(?:{roles})s?\s+(?:of|at|for|with)"
+            rf"|(?:formerly|previously|now|currently|once)\s+(?:of|at|with)"
+            rf"|who\s+(?:(?:has|had|previously|later|also|once|now)\s+)*(?:{alternation(rules.relations['person_org_verbs_en'])}))\s+(?:the\s+)?",
+            re.I),
+        # "Meta's chief AI scientist Yann LeCun", "OpenAI chief research officer Mark Chen"
+        "org_role_person": re.compile(rf"\s*(?:['’]s\s+|\s)(?:(?:former|new|then|longtime|current)\s+)?{words}(?:{roles})\s*,?\s*", re.I),
+        # "Mistral AI, the Paris-based startup co-founded by Arthur Mensch", "X, which was founded by Y"
+        "org_founded_by": re.compile(
+            rf"(?:\s*,\s*(?:[\w-]+\s+){{0,6}}?|\s+(?:(?:which|that|was|is|were|has\s+been|been|originally|also)\s+)*)(?:{alternation(rules.relations['founded_by_en'])})\s+",
+            re.I),
+        # "Ilya Sutskever co-founded OpenAI", "Jane Doe joined Quillmark"
+        "person_verb_org": re.compile(
+            rf"\s+(?:(?:has|had|previously|later|also|once|now|recently)\s+)*(?:{alternation(rules.relations['person_org_verbs_en'])})\s+(?:the\s+)?", re.I),
+    }
+
+
+def _english_roles(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
+    """People placed in an organization by an English role or verb (see :func:`_role_patterns`)."""
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return []
+    patterns = _role_patterns(rules)
+    facts = []
+    for index, (left, right) in enumerate(zip(mentions, mentions[1:])):
+        gap = text[left.end:right.start]
+        if left.type == "Person" and right.type == "Organization":
+            if patterns["person_role_of"].fullmatch(gap) or patterns["person_verb_org"].fullmatch(gap):
+                facts.extend(RawFact(left, "affiliatedWith", org, "role-en") for org in _group(mentions, index + 1, text, 1) if org.type == "Organization")
+        elif left.type == "Organization" and right.type == "Person":
+            if patterns["org_founded_by"].fullmatch(gap) or patterns["org_role_person"].fullmatch(gap):
+                facts.extend(RawFact(p, "affiliatedWith", left, "role-en") for p in _group(mentions, index + 1, text, 1) if p.type == "Person")
+    return facts
+
+
+def _bracketed_affiliation(text: str, mentions: list[Candidate]) -> list[RawFact]:
+    """"Zhuohan Li (UC Berkeley)", "张伟（清华大学）": an organization in brackets after a person's name."""
+    return [
+        RawFact(person, "affiliatedWith", org, "bracketed-affiliation")
+        for person, org in zip(mentions, mentions[1:])
+        if person.type == "Person" and org.type == "Organization" and _in_brackets(text, person, org)
+    ]
+
+
 def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
     """"**ALBERT** (来自 Google Research) …", "X (from Meta)": the organization in brackets made X;
     "The LLaMA model was proposed in <paper> by A, B and C": the people after "by" made the
@@ -545,6 +651,9 @@ def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
             facts.extend(RawFact(made, "developedBy", m, "from-maker") for m in _group(mentions, index, text, 1) if m.type in MAKERS)
             continue
         after = mentions[index + 1] if index + 1 < len(mentions) else None
+        if maker.type == "Organization" and after is not None and after.type in MADE and BEHIND.fullmatch(text[maker.end:after.start]):
+            facts.append(RawFact(after, "developedBy", maker, "company-behind"))  # "Hugging Face, the company behind Transformers"
+            continue
         if maker.type == "Organization" and after is not None and after.type in MADE and ENGLISH_POSSESSIVE.fullmatch(text[maker.end:after.start]):
             facts.append(RawFact(after, "developedBy", maker, "possessive-developer"))  # "Meta's LLaMA model"
             continue
@@ -578,7 +687,16 @@ def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
     return facts
 
 
-def _modifier_technology(text: str, mention: Candidate, rules: RuleSet) -> bool:
+def models_kind(text: str, mention: Candidate, mentions: list[Candidate], rules: RuleSet) -> bool:
+    """A technique that says what kind the model named right after it is: "多模态思考模型 Kimi"."""
+    following = next((m for m in mentions if m.start >= mention.end), None)
+    if mention.type != "Technology" or following is None or following.type != "Model":
+        return False
+    kinds = "|".join(re.escape(w) for w, t in rules.copula_kinds if t == "Model")
+    return re.fullmatch(rf"[ \u00a0]*[\u4e00-\u9fff]{{0,4}}?(?:{kinds})[ \u00a0]*", text[mention.end:following.start]) is not None
+
+
+def modifier_technology(text: str, mention: Candidate, rules: RuleSet) -> bool:
     """A technique named only as a modifier: "机器学习加速器", "知识图谱平台" (not "Transformer 架构")."""
     if mention.type != "Technology":
         return False
@@ -769,7 +887,7 @@ def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int, 
         c = cue.start()
         people = [m for m in inside if m.end <= c and m.type == "Person"]
         orgs = [m for m in inside if m.start >= c and m.type == "Organization"]
-        opening = not people and cue.group(0) in EXPLICIT_AFFILIATION and len(text[start:c].strip()) <= 2
+        opening = not people and len(text[start:c].strip()) <= 2  # "，曾在 A 工作": a weak cue still needs its role word
         if opening:
             people = list(earlier)
         if orgs and not people and cue.group(0) in EXPLICIT_AFFILIATION:
@@ -782,10 +900,12 @@ def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int, 
         org = orgs[0]
         if any(m.start >= c and m.end <= org.start for m in inside):
             continue
+        # "曾在微软亚洲研究院和阿里巴巴达摩院工作": every organization of the list, the role after the last
+        listed = [m for m in _group(inside, inside.index(org), text, 1) if m.type == "Organization"]
         explicit = cue.group(0) in EXPLICIT_AFFILIATION
-        role_after = ROLE_WORDS.match(text[org.end:org.end + 12].lstrip(" 的\u00a0") or "")
+        role_after = ROLE_WORDS.match(text[listed[-1].end:listed[-1].end + 12].lstrip(" 的\u00a0") or "")
         if explicit or (role_after and len(text[c:org.start].strip()) <= 6):
-            facts.append(RawFact(people[-1], "affiliatedWith", org, "affiliation-verb"))
+            facts.extend(RawFact(people[-1], "affiliatedWith", o, "affiliation-verb") for o in listed)
     # "<org> 由 <person> (联合)创办/创立" and "由 <person> 等人创立的 <org>"
     for found in re.finditer(r"由", text[start:end]):
         f = start + found.start()

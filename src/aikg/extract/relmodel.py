@@ -17,7 +17,7 @@ from pathlib import Path
 
 from aikg.extract.entities import Candidate
 from aikg.extract.linear import LinearModel
-from aikg.extract.relations import RawFact
+from aikg.extract.relations import RawFact, models_kind
 from aikg.extract.rules import RuleSet
 
 MODEL_FILE = Path(__file__).with_name("model") / "relations.json"
@@ -219,6 +219,8 @@ class RelationModel(LinearModel):
             if index == 0 or probability < self.threshold:
                 continue
             subject, obj = (a, b) if label.endswith(">") else (b, a)
+            if label[:-1] == "developedBy" and models_kind(text, subject, mentions, rules):
+                continue  # "推出多模态思考模型 Kimi": the technique only says what kind the product is
             if any(f.subject is subject and f.predicate == label[:-1] for f in rule_facts):
                 continue  # the rules already said what this subject's developer (base, …) is here
             found.append((probability, RawFact(subject, label[:-1], obj, RULE_NAME)))

@@ -10,23 +10,13 @@ from pathlib import Path
 
 from aikg.errors import AikgError
 from aikg.extract.lexicon import normalize
-
-
-def _alternation(words: list[str], whole_words: bool = False) -> str:
-    """Longest first; with ``whole_words``, a word that begins or ends with a Latin letter matches
-    only as a whole word ("uses" is not in "causes")."""
-    def bounded(word: str) -> str:
-        head = r"(?<![A-Za-z])" if whole_words and re.match(r"[A-Za-z]", word) else ""
-        tail = r"(?![A-Za-z])" if whole_words and re.search(r"[A-Za-z]$", word) else ""
-        return head + re.escape(word) + tail
-
-    return "|".join(bounded(w) for w in sorted(set(words), key=len, reverse=True))
+from aikg.patterns import alternation
 
 
 def _coordination(words: list[str], brackets: str) -> re.Pattern:
     """What may stand between two names of one list: a coordinator, brackets closing an aside."""
     around = rf"[{re.escape(brackets)}\s]*"
-    return re.compile(rf"{around}(?:(?:{_alternation(words, whole_words=True)}){around})?")
+    return re.compile(rf"{around}(?:(?:{alternation(words, whole_words=True)}){around})?")
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +60,7 @@ class RuleSet:
     technology_heads: tuple[str, ...]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
     maker_cues_after: tuple[str, ...]  # "开源的": the Latin name before it made something
+    employer_roles_after: re.Pattern  # "研究员", "CEO": the known product before it is read as its maker
     model_shape: re.Pattern
     coordination: re.Pattern  # what may stand between two names of one list
     version_shape: re.Pattern
@@ -90,16 +81,16 @@ class RuleSet:
 
 @lru_cache(maxsize=64)
 def _compiled(rules: RuleSet, key: str) -> re.Pattern:
-    return re.compile(_alternation(list(rules.relations[key]), whole_words=True))
+    return re.compile(alternation(list(rules.relations[key]), whole_words=True))
 
 
 @lru_cache(maxsize=64)
 def _compiled_field(rules: RuleSet, field_name: str, whole_words: bool = False) -> re.Pattern:
-    return re.compile(_alternation(list(getattr(rules, field_name)), whole_words))
+    return re.compile(alternation(list(getattr(rules, field_name)), whole_words))
 
 
 def _pinyin_word(initials: list[str], finals: list[str]) -> re.Pattern:
-    syllable = f"(?:{_alternation(initials)})?(?:{_alternation(finals)})"
+    syllable = f"(?:{alternation(initials)})?(?:{alternation(finals)})"
     return re.compile(f"(?:{syllable}){{1,2}}", re.I)
 
 
@@ -159,6 +150,7 @@ def load_rules(path: Path) -> RuleSet:
             "Organization": tuple(latin["organization_cues"]),
         },
         maker_cues_after=tuple(latin["maker_cues_after"]),
+        employer_roles_after=re.compile(rf"[ \u00a0]*(?:{alternation(latin['employer_roles_after'], whole_words=True)})"),
         model_shape=re.compile(latin["model_shape"]),
         coordination=_coordination(latin["coordinators"], latin["list_brackets"]),
         version_shape=re.compile(latin["version_shape"]),

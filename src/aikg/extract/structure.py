@@ -216,7 +216,7 @@ class StructureReader:
         if word is None or word.end() != len(title):
             return None
         name = title[: word.start()].strip()
-        if not name or name.lower() in ("the", "our", "我们的", "我们"):
+        if not name or name.lower() in ("the", "our", "我们的", "我们") or name in self.rules.org_generic:  # "项目团队"
             return self.signed_by[0] if self.signed_by else None
         start = heading.start("title") + (len(text) - len(text.lstrip())) + heading.group("title").index(title)
         whole = next((m for m in mentions if m.type == "Organization" and (m.start, m.end) == (start, start + len(title))), None)

@@ -427,8 +427,27 @@ def test_english_overview_forms_of_makers(tmp_path: Path):
         "# Open models of the year\n\n"
         "Zorbo-2 was developed by a team from Quillmark Labs and Fennwick University.\n\n"
         "Brindle-7B, from the Fennwick Institute in Lyon, was trained on web text.\n\n"
-        "Codestrand-2 is a family of code models from Quillmark Labs.\n"
+        "Codestrand-2 is a family of code models from Quillmark Labs.\n\n"
+        "Fennwick Labs's Quilla-3 was trained on synthetic data, and Brindle-9B was built by Quillmark Labs researchers.\n\n"
+        "Zorbo-3, trained by Fennwick Labs, topped a leaderboard hosted by Quillmark Labs.\n"
     )))
     assert {("Zorbo-2", "developedBy", "Quillmark Labs"), ("Zorbo-2", "developedBy", "Fennwick University")} <= found
     assert ("Brindle-7B", "developedBy", "Fennwick Institute") in found
     assert ("Codestrand-2", "developedBy", "Quillmark Labs") in found
+    # "built by" belongs to its own clause's subject; a later "hosted by" names no maker
+    assert ("Brindle-9B", "developedBy", "Quillmark Labs") in found and ("Quilla-3", "developedBy", "Quillmark Labs") not in found
+    assert ("Zorbo-3", "developedBy", "Fennwick Labs") in found and ("Zorbo-3", "developedBy", "Quillmark Labs") not in found
+
+
+def test_an_interview_places_its_people(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "interview.md", (
+        "# 对话星衡人工智能研究院\n\n"
+        "林晓岚是星衡人工智能研究院的联合创始人，此前在华东理工大学担任研究员。\n\n"
+        "问：最新的模型有什么特点？\n\n"
+        "林晓岚：我们的 Zorbo-2 模型采用了混合专家架构。\n\n"
+        "据悉，该研究院的另一位联合创始人陈天奇毕业于卡内基梅隆大学。\n\n"
+        "陈天奇在发布会上介绍了 Brindle-7B 模型。\n"
+    )))
+    assert {("林晓岚", "affiliatedWith", "星衡人工智能研究院"), ("林晓岚", "affiliatedWith", "华东理工大学")} <= found
+    assert ("陈天奇", "affiliatedWith", "星衡人工智能研究院") in found  # 该研究院, two sentences after the name
+    assert ("Brindle-7B", "developedBy", "陈天奇", "verb-developer") not in facts_of(tmp_path, "event.md", "陈天奇在发布会上介绍了 Brindle-7B 模型。\n")

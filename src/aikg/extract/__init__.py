@@ -26,6 +26,7 @@ from aikg.records import Article, Document, Entity, Extraction, Mention, Relatio
 EVIDENCE_MAX = 240
 OPENING = 300  # characters of a document's opening that name what it is about
 # "**LangChain-Chatchat** (原 …)", "vLLM is a fast library", "PaddleNLP 是一款…": a README's first words
+ORG_PRONOUN_REACH = 3  # sentences back that a word like 该公司 may look for its organization
 README_OPENING = re.compile(
     r"\s*(?:#[^\n]*\n\s*)*(?:\*\*(?P<bold>[^*\n]{2,40})\*\*|(?P<plain>[A-Za-z][\w.+-]{1,40}))"
     r"(?(bold)|\s*(?:是|is\b|:|：))"
@@ -295,6 +296,7 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
     affiliations: dict[str, Candidate] = {}
     answering: list[Candidate] = []  # in an interview, the organization the current answer speaks for
     previous: tuple[str, list[Candidate]] | None = None
+    recent_orgs: list[Candidate] = []
     structure: StructureReader | None = None
     for (article, sentence), mentions in zip(sentences, found):
         if structure is None or previous is None or previous[0] != article.id:
@@ -316,7 +318,9 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         same_article = previous is not None and previous[0] == article.id
         referent = antecedent(previous[1], sentence.text) if same_article else None
         topic = topics.get(article.id)
-        stand_ins = organization_pronouns(sentence.text, heads, previous[1] if same_article else [], rules)
+        if not same_article:
+            recent_orgs = []
+        stand_ins = organization_pronouns(sentence.text, heads, recent_orgs, rules)
         speaking = sorted(heads + stand_ins, key=lambda m: (m.start, m.end))
         facts = sentence_facts(sentence.text, speaking, rules, bio_person if sentence.in_bio else None, referent, topic)
         facts += structure.facts(sentence.text, heads)
@@ -334,6 +338,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
             if f.predicate == "affiliatedWith" and f.object.type == "Organization":
                 affiliations.setdefault(f.subject.text, f.object)
         previous = (article.id, speaking)
+        # the first organization of each of the last few sentences, latest first: what 该公司 can stand for
+        recent_orgs = ([m for m in speaking if m.type == "Organization"][:1] + recent_orgs)[:ORG_PRONOUN_REACH]
         heads = sorted(heads + stand_ins, key=lambda m: (m.start, m.end))  # the model reads the stand-ins too
         if referent is not None:  # the pronoun stands for its referent: the model may pair it too
             pronoun = PRONOUN.match(sentence.text)

@@ -259,18 +259,19 @@ def _organization_pronoun_pattern(rules: RuleSet) -> re.Pattern:
     )
 
 
-def organization_pronouns(text: str, heads: list[Candidate], previous: list[Candidate], rules: RuleSet) -> list[Candidate]:
+def organization_pronouns(text: str, heads: list[Candidate], recent: list[Candidate], rules: RuleSet) -> list[Candidate]:
     """"该公司还推出了 X", "，公司正式推出 X", "其旗舰模型 X", "The company released X": a word that stands
     for an organization named before it — the sentence's first organization before the word, else
-    the previous sentence's first — as a mention of that organization (rule ``pronoun``), so the
-    rules and the model read the sentence as if the name were written there."""
+    the latest of ``recent`` (the first organizations of the sentences before) — as a mention of
+    that organization (rule ``pronoun``), so the rules and the model read the sentence as if the
+    name were written there."""
     stand_ins = []
     for match in _organization_pronoun_pattern(rules).finditer(text):
         start, end = match.span("pronoun") if match.group("pronoun") else match.span("opening") if match.group("opening") else match.span("possessive")
         if any(m.start < end and start < m.end for m in heads):
             continue
         before = [m for m in heads if m.end <= start and m.type == "Organization"]
-        org = before[0] if before else next((m for m in previous if m.type == "Organization"), None)
+        org = before[0] if before else (recent[0] if recent else None)
         if org is not None:
             stand_ins.append(Candidate(start, end, org.text, "Organization", "pronoun", org.key))
     return stand_ins
@@ -486,7 +487,10 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
     facts = []
     verbs = rules.cue_pattern("develop_verbs")
     based = rules.cue_pattern("based_on")
+    nouns = [m.span() for m in rules.cue_pattern("develop_verb_nouns").finditer(text, start, end)]
     for verb in verbs.finditer(text, start, end):
+        if any(a <= verb.start() < b for a, b in nouns):
+            continue  # "在发布会上介绍了 Blackwell": a launch event, not a release
         before = [i for i, m in enumerate(inside) if m.end <= verb.start()]
         # "推出多模态思考模型 Kimi k1.5": a technique that only modifies the product's kind is not the product
         after = [m for m in inside if m.start >= verb.end() and m.type in MADE and not modifier_technology(text, m, rules)]
@@ -553,12 +557,14 @@ BEHIND = re.compile(
     r",\s*(?:the|a)\s+(?:[\w-]+\s+){0,2}?(?:company|startup|lab|team|organization|firm|group|people|creators?|makers?)\s+"
     r"(?:behind|that\s+(?:makes|made|built|builds|created|creates|develops|developed|released|maintains))\s+(?:the\s+)?"
 )
+# the verb nearest the maker ("Phi-2 was trained on …, and WizardLM was built by X": WizardLM's), and
+# the first "by" after it ("trained by TII, topped the leaderboard hosted by Y": not Y)
 BY_MAKERS = re.compile(
-    r"(?<![A-Za-z])(?:proposed|introduced|released|developed|created|presented|published|open-sourced|trained|built|written|made|contributed)"
-    r"(?![A-Za-z])[^.;!?]{0,160}?(?<![A-Za-z])by\s+(?:the\s+|a\s+)?(?:(?:[a-z]+\s+)?(?:team|group|researchers|collaboration)\s+(?:from|at|of)\s+(?:the\s+)?)?$"
+    r"(?s:.*)(?<![A-Za-z])(?P<verb>proposed|introduced|released|developed|created|presented|published|open-sourced|trained|built|written|made|contributed)"
+    r"(?![A-Za-z])(?:(?!(?<![A-Za-z])by\s)[^.;!?]){0,160}?(?<![A-Za-z])by\s+(?:the\s+|a\s+)?(?:(?:[a-z]+\s+)?(?:team|group|researchers|collaboration)\s+(?:from|at|of)\s+(?:the\s+)?)?$"
 )
 # "vLLM was originally developed in the Sky Computing Lab at UC Berkeley": made at an organization
-MADE_AT = re.compile(r"(?<![A-Za-z])(?:developed|created|built|incubated|started|born)\s+(?:[a-z]+\s+){0,2}?(?:at|in)\s+(?:the\s+)?$")
+MADE_AT = re.compile(r"(?<![A-Za-z])(?P<verb>developed|created|built|incubated|started|born)\s+(?:[a-z]+\s+){0,2}?(?:at|in)\s+(?:the\s+)?$")
 
 
 def _in_brackets(text: str, outer: Candidate, inner: Candidate) -> bool:
@@ -675,8 +681,8 @@ def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
             by = MADE_AT.search(text[:maker.start])
         if by is None or (index > 1 and COORDINATION.match(text[mentions[index - 1].end:maker.start]) and mentions[index - 1].type in MAKERS):
             continue  # a maker coordinated with one before it was taken with that one's group
-        subjects = [m for m in mentions[:index] if m.type in BUILDS and m.end <= by.start()]
-        if not subjects and re.fullmatch(r"\W*(?:[A-Z][a-z]+ly)?\s*", text[:by.start()]):
+        subjects = [m for m in mentions[:index] if m.type in BUILDS and m.end <= by.start("verb")]
+        if not subjects and re.fullmatch(r"\W*(?:[A-Z][a-z]+ly)?\s*", text[:by.start("verb")]):
             # "Originally developed at X, vLLM has …": the subject follows the fronted clause
             comma = text.find(",", maker.end)
             subjects = [m for m in mentions[index + 1:] if m.type in BUILDS and comma != -1 and m.start > comma][:1]
@@ -903,7 +909,7 @@ def _affiliation_verb(text: str, inside: list[Candidate], start: int, end: int, 
         # "曾在微软亚洲研究院和阿里巴巴达摩院工作": every organization of the list, the role after the last
         listed = [m for m in _group(inside, inside.index(org), text, 1) if m.type == "Organization"]
         explicit = cue.group(0) in EXPLICIT_AFFILIATION
-        role_after = ROLE_WORDS.match(text[listed[-1].end:listed[-1].end + 12].lstrip(" 的\u00a0") or "")
+        role_after = ROLE_WORDS.match(re.sub(r"^(?:担任|出任|任)", "", text[listed[-1].end:listed[-1].end + 12].lstrip(" 的\u00a0")))
         if explicit or (role_after and len(text[c:org.start].strip()) <= 6):
             facts.extend(RawFact(people[-1], "affiliatedWith", o, "affiliation-verb") for o in listed)
     # "<org> 由 <person> (联合)创办/创立" and "由 <person> 等人创立的 <org>"

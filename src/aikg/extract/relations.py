@@ -488,6 +488,11 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
     verbs = rules.cue_pattern("develop_verbs")
     based = rules.cue_pattern("based_on")
     nouns = [m.span() for m in rules.cue_pattern("develop_verb_nouns").finditer(text, start, end)]
+    bases = [m.span() for m in based.finditer(text, start, end)]
+
+    def based_between(a: int, b: int) -> bool:  # a based-on cue inside text[a:b] (found once per clause)
+        return any(a <= cs and ce <= b for cs, ce in bases)
+
     for verb in verbs.finditer(text, start, end):
         if any(a <= verb.start() < b for a, b in nouns):
             continue  # "在发布会上介绍了 Blackwell": a launch event, not a release
@@ -507,11 +512,11 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
         if re.search(r"由\s*$", text[start:maker.start]):  # passive, handled below
             continue
         # "发布了基于扩散模型的 GenCast": the model it is based on is no product of the maker
-        after = [m for m in after if not (based.search(text[verb.end():m.start]) and text[m.end:m.end + 2].lstrip().startswith("的"))]
+        after = [m for m in after if not (text[m.end:m.end + 2].lstrip().startswith("的") and based_between(verb.end(), m.start))]
         if not after:
             continue
         first = after[0]
-        if based.search(text[verb.end():first.start]) and first is not after[-1]:
+        if based_between(verb.end(), first.start) and first is not after[-1]:
             continue
         makers = [m for m in _group(inside, last, text, -1) if m.type in MAKERS][::-1]
         first_maker = inside.index(makers[0]) if makers else 0
@@ -676,7 +681,7 @@ def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
                 # "1. **ALBERT** (来自 …) 伴随论文 …, 由 A, B 发布": the item's subject, across commas
                 facts.extend(RawFact(mentions[0], "developedBy", m, "passive-developer") for m in group)
             continue
-        by = BY_MAKERS.search(text[:maker.start])
+        by = BY_MAKERS.match(text[:maker.start])  # anchored: the leading .* finds the nearest verb in one pass
         if by is None and maker.type == "Organization":
             by = MADE_AT.search(text[:maker.start])
         if by is None or (index > 1 and COORDINATION.match(text[mentions[index - 1].end:maker.start]) and mentions[index - 1].type in MAKERS):

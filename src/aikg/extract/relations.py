@@ -248,10 +248,15 @@ def antecedent(previous: list[Candidate], text: str) -> Candidate | None:
     return built[-1] if match.group(0).strip() == "后者" else built[0]
 
 
+def _kind_nouns(rules: RuleSet, types=("Model", "Tool")) -> str:
+    """The cue words that name a kind of model or tool ("模型", "框架") as a regex alternation."""
+    return "|".join(re.escape(c) for t in types for c in rules.latin_cues[t])
+
+
 @lru_cache(maxsize=4)
 def _organization_pronoun_pattern(rules: RuleSet) -> re.Pattern:
     words = rules.relations
-    made = "|".join(re.escape(c) for t in ("Model", "Tool") for c in rules.latin_cues[t])
+    made = _kind_nouns(rules)
     return re.compile(
         rf"(?P<pronoun>{alternation(words['organization_pronouns'], whole_words=True)})"
         rf"|(?:^|(?<=[，,；;：:]))\s*(?P<opening>{alternation(words['organization_pronouns_opening'])})"
@@ -387,11 +392,11 @@ def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Ra
 @lru_cache(maxsize=4)
 def _descriptor_pattern(rules: RuleSet) -> re.Pattern:
     """'<maker> 维护的数学库 <tool>': a possessive word, a few words, a type noun."""
-    nouns = "|".join(re.escape(c) for t in ("Model", "Tool", "Technology") for c in rules.latin_cues[t])
+    nouns = _kind_nouns(rules, ("Model", "Tool", "Technology"))
     possessives = sorted((w for w in rules.relations["possessive"] if w.endswith("的")), key=len, reverse=True)
     # "零一万物旗舰模型 Yi-Lightning", "智谱最新一代模型": no 的, a product word and a kind noun
     products = alternation(rules.relations["product_modifiers"])
-    made = "|".join(re.escape(c) for t in ("Model", "Tool") for c in rules.latin_cues[t])
+    made = _kind_nouns(rules)
     return re.compile(
         "(?:" + "|".join(map(re.escape, possessives)) + r")[\u4e00-\u9fffA-Za-z0-9\s]{0,10}(?:" + nouns + ")"
         + rf"|(?:{products})(?:\s*(?:{products}))?\s*(?:{made})"
@@ -603,13 +608,14 @@ def _english_affiliation(text: str, mentions: list[Candidate]) -> list[RawFact]:
 def _role_patterns(rules: RuleSet) -> dict[str, re.Pattern]:
     """The gaps between a person and an organization that English news uses for a role."""
     roles = alternation(rules.relations["roles_en"])
+    verbs = alternation(rules.relations["person_org_verbs_en"])
     words = r"(?:(?!(?:and|or|by|with|from|to|who|which|that)\b)[\w-]+\s+){0,3}?"
     return {
         # "Sam Altman, chief executive of OpenAI", "Andrej Karpathy, formerly of Tesla", "X, who worked at Y"
         "person_role_of": re.compile(
             rf"\s*,\s*(?:(?:(?:a|an|the|its|former|formerly|then|now|currently|also|longtime|senior)\s+)*{words}(?:{roles})s?\s+(?:of|at|for|with)"
             rf"|(?:formerly|previously|now|currently|once)\s+(?:of|at|with)"
-            rf"|who\s+(?:(?:has|had|previously|later|also|once|now)\s+)*(?:{alternation(rules.relations['person_org_verbs_en'])}))\s+(?:the\s+)?",
+            rf"|who\s+(?:(?:has|had|previously|later|also|once|now)\s+)*(?:{verbs}))\s+(?:the\s+)?",
             re.I),
         # "Meta's chief AI scientist Yann LeCun", "OpenAI chief research officer Mark Chen"
         "org_role_person": re.compile(rf"\s*(?:['’]s\s+|\s)(?:(?:former|new|then|longtime|current)\s+)?{words}(?:{roles})\s*,?\s*", re.I),
@@ -619,7 +625,7 @@ def _role_patterns(rules: RuleSet) -> dict[str, re.Pattern]:
             re.I),
         # "Ilya Sutskever co-founded OpenAI", "Jane Doe joined Quillmark"
         "person_verb_org": re.compile(
-            rf"\s+(?:(?:has|had|previously|later|also|once|now|recently)\s+)*(?:{alternation(rules.relations['person_org_verbs_en'])})\s+(?:the\s+)?", re.I),
+            rf"\s+(?:(?:has|had|previously|later|also|once|now|recently)\s+)*(?:{verbs})\s+(?:the\s+)?", re.I),
     }
 
 

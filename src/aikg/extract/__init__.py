@@ -340,7 +340,8 @@ def extract_document(doc: Document, articles: list[Article], nlp=None, model: Re
         previous = (article.id, speaking)
         # the first organization of each of the last few sentences, latest first: what 该公司 can stand for
         recent_orgs = ([m for m in speaking if m.type == "Organization"][:1] + recent_orgs)[:ORG_PRONOUN_REACH]
-        heads = speaking  # the model reads the stand-ins too
+        # the model reads the stand-ins too; not `speaking`: the table and hub readers may have added or retyped mentions of `heads` since
+        heads = sorted(heads + stand_ins, key=lambda m: (m.start, m.end))
         if referent is not None:  # the pronoun stands for its referent: the model may pair it too
             pronoun = PRONOUN.match(sentence.text)
             heads = [Candidate(pronoun.start(), pronoun.end(), referent.text, referent.type, "pronoun", referent.key)] + heads

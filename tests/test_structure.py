@@ -451,3 +451,38 @@ def test_an_interview_places_its_people(tmp_path: Path):
     assert {("林晓岚", "affiliatedWith", "星衡人工智能研究院"), ("林晓岚", "affiliatedWith", "华东理工大学")} <= found
     assert ("陈天奇", "affiliatedWith", "星衡人工智能研究院") in found  # 该研究院, two sentences after the name
     assert ("Brindle-7B", "developedBy", "陈天奇", "verb-developer") not in facts_of(tmp_path, "event.md", "陈天奇在发布会上介绍了 Brindle-7B 模型。\n")
+
+
+def test_readme_lists_of_makers_people_and_techniques(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "zorvex.md", (
+        "# Zorvex\n\n"
+        "**Zorvex** 是由 Quillmark 团队自主研发的支持多语言的大语言模型。\n\n"
+        "Zorvex adopts Multi-head Latent Attention (MLA) and RoPE.\n\n"
+        "1. **Brindle** (来自 Facebook) 伴随论文 Brindle talks 由 Marie Laurent, Y-Lan Okafor, Tomasz Kowalski 发布。\n"
+        "2. Brindle-2 was introduced by Priya Raman, Diego de las Casas and Jane Okafor.\n\n"
+        "- BAAI/zorvex-small-zh\n"
+        "- Zorvex/Zorvex-7B-Chat\n"
+    )))
+    # a bracketed alias does not end a list of techniques
+    assert {("Zorvex", "usesTechnology", "Multi-head Latent Attention"), ("Zorvex", "usesTechnology", "RoPE")} <= found
+    # "（来自 Facebook）": a product that is also a company is the maker in brackets
+    assert ("Brindle", "developedBy", "Facebook") in found
+    # a name no rule found inside a list of authors does not end the list
+    assert {("Brindle", "developedBy", "Tomasz Kowalski"), ("Brindle", "developedBy", "Marie Laurent")} <= found
+    assert {("Brindle-2", "developedBy", "Diego de las Casas"), ("Brindle-2", "developedBy", "Jane Okafor")} <= found
+    # a known organization's hub id names a model; a model's namespace is its maker
+    assert ("zorvex-small-zh", "developedBy", "BAAI") in found
+    assert ("Zorvex-7B-Chat", "developedBy", "Zorvex") in found
+
+
+def test_a_readme_opening_types_its_project_and_a_brand_prefix_is_not_a_list(tmp_path: Path):
+    assert mentions_of(tmp_path, "quorra.md", "# Quorra\n\nQuorra is a family of open language models trained by Fennwick AI.\n")["Quorra"] == "Model"
+    assert mentions_of(tmp_path, "quill.md", "# Quillserve\n\nQuillserve is a fast library for serving language models.\n")["Quillserve"] == "Tool"
+    found = pairs(facts_of(tmp_path, "brands.md", "# 对比\n\n它超过了其它大语言模型，例如，百度 Zorbo-2、Brindle-7B 和 Quorra-3B。\n"))
+    assert ("Zorbo-2", "developedBy", "百度") in found
+    assert ("Brindle-7B", "developedBy", "百度") not in found and ("Quorra-3B", "developedBy", "百度") not in found
+
+
+def test_a_license_is_named_with_its_english_noun(tmp_path: Path):
+    names = mentions_of(tmp_path, "lic.md", "# Quillserve\n\nQuillserve is released under the Apache 2.0 license.\n")
+    assert names.get("Apache 2.0 license") == "Technology"

@@ -90,7 +90,17 @@ def _readme_title_name(doc: Document, articles: list[Article], matcher: SurfaceM
         or title.lower() in rules.stop_forms
     ):
         return {}
-    return {title: ("Tool", "readme-title", None)}
+    return {title: (_opening_kind(doc.text[opening.end():opening.end() + OPENING], rules), "readme-title", None)}
+
+
+def _opening_kind(said: str, rules: RuleSet) -> str:
+    """What a README's opening says its project is: "是…的大语言模型" or "is a family of open models"
+    make it a model; anything else (a library, an engine, a framework) a tool."""
+    clause = re.split(r"[，,。；;：:！？!?\n]|\.\s", said, maxsplit=1)[0].strip(" *_")
+    if any(clause.endswith(word) for word, kind in rules.copula_kinds if kind == "Model"):
+        return "Model"
+    head = re.split(r"\s(?:for|that|which|with|to|by|on|in|trained|built|designed)\s", clause, maxsplit=1)[0]
+    return "Model" if re.search(r"(?i)\bmodels?$", head) else "Tool"
 
 
 def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries, rules: RuleSet) -> dict[str, tuple]:

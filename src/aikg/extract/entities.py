@@ -62,6 +62,10 @@ class Candidate:
         return PRIORITY.get(self.rule, 0)
 
 
+# "**BART** (来自 Facebook …": a product's maker in brackets after it
+FROM_MAKER = re.compile(r"[*_`]*\s*[（(]\s*(?:来自|from)\s*$", re.I)
+ENDS_BRACKETED_NAME = re.compile(r"\s*(?:[)）/,，、]|and\b|和)")  # the whole maker, not "Facebook" of "Facebook AI"
+
 Token = tuple[int, int, str]  # (start, end, text) relative to the sentence
 
 
@@ -87,7 +91,7 @@ def context_readings(text: str, candidates: list[Candidate], entries: dict[str, 
         if entry is not None and "Organization" in entry.alt_types:
             cue = _cue_type(text, cand.start, cand.end, rules)
             if cue == "Organization" or (cue is None and _maker_cue_after(text, cand.end, rules)) \
-                    or rules.employer_roles_after.match(text, cand.end):
+                    or rules.employer_roles_after.match(text, cand.end) or (FROM_MAKER.search(text, 0, cand.start) and ENDS_BRACKETED_NAME.match(text, cand.end)):
                 cand = dataclasses.replace(cand, type="Organization", rule="lexicon-reading")
         read.append(cand)
     return read
@@ -576,8 +580,8 @@ def jieba_org_candidates(text: str, tokens: list[Token], taken: list[Candidate],
     return found
 
 
-# one name of a list of authors: "Timothée Lacroix", "Adrian de Wynter", "Eric P. Xing"
-LISTED_NAME = r"[A-Z][^\W\d_]+(?:-[A-Za-z][^\W\d_]+)?(?: (?:de|van|von|der|den|da|di|le|la|du|del|dos|bin))?(?: [A-Z]\.)?(?: [A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?){1,2}"
+# one name of a list of authors: "Timothée Lacroix", "Adrian de Wynter", "Eric P. Xing", "Diego de las Casas", "Y-Lan Boureau"
+LISTED_NAME = r"(?:[A-Z][^\W\d_]+|[A-Z]-[A-Z][^\W\d_]+)(?:-[A-Za-z][^\W\d_]+)?(?: (?:de|van|von|der|den|da|di|le|la|las|los|du|del|dos|bin|ter)){0,2}(?: [A-Z]\.)?(?: [A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?){1,2}"
 NAME_LIST = re.compile(rf"(?<![\w-])(?:{LISTED_NAME})(?:(?:,? and |, |，|、| 和 )(?:{LISTED_NAME}))+(?![\w-])")
 NAME_LIST_LEADS = re.compile(r"(?:(?<![A-Za-z])by|由|Authors?:?|作者[:：]?)\s*$")
 
@@ -804,6 +808,23 @@ def abbreviation_candidates(text: str, tokens: list[Token], taken: list[Candidat
             continue
         found.append(Candidate(pieces[0][0], end, head, etype, "abbreviation-head"))
     return found
+
+
+def license_names(text: str, chosen: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """"the Apache 2.0 license": a known license's name takes the English noun after it."""
+    noun = _license_noun(rules)
+    out = []
+    for cand in chosen:
+        after = noun.match(text, cand.end) if cand.type == "Technology" and cand.text[-1:].isalnum() else None
+        if after is not None and not any(c.start < after.end() and cand.end <= c.start for c in chosen):
+            cand = dataclasses.replace(cand, end=after.end(), text=text[cand.start:after.end()])
+        out.append(cand)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _license_noun(rules: RuleSet) -> re.Pattern:
+    return re.compile(rf"[ \u00a0](?:{alternation(rules.relations['license_nouns_en'])})(?![A-Za-z])")
 
 
 def choose(candidates: list[Candidate]) -> list[Candidate]:

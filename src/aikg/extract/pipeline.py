@@ -25,6 +25,7 @@ from aikg.extract.entities import (
     coordinated,
     jieba_org_candidates,
     latin_candidates,
+    license_names,
     lexicon_candidates,
     org_suffix_candidates,
     person_candidates,
@@ -87,7 +88,7 @@ class EntityFinder:
         chosen = [c for c in choose(candidates) if not any(s < c.end and c.start < e for s, e in links)]
         if self.rules.citation_line.match(text):  # a bibliography entry: only names known by other means
             chosen = [c for c in chosen if c.rule not in SHAPE_ONLY_RULES]
-        chosen = coordinated(text, chosen, self.rules)
+        chosen = license_names(text, coordinated(text, chosen, self.rules), self.rules)
         doc.user_data[MENTIONS_KEY] = chosen
         spans = []
         for cand in chosen:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aikg.extract.entities import ROLE_OF_EN, Candidate
+from aikg.extract.entities import FROM_MAKER, ROLE_OF_EN, Candidate
 from aikg.extract.rules import RuleSet
 from aikg.patterns import alternation
 
@@ -33,6 +33,8 @@ MADE = ("Model", "Tool", "Technology")
 BUILDS = ("Model", "Tool")
 COORDINATION = re.compile(r"^\s*(?:、|和|与|及|以及|跟|,|，|&|/|／|and|或|,\s*and)\s*$")
 ASIDE = re.compile(r"^\s*[（(][^()（）]{1,30}[)）]")
+OPENS_ASIDE = re.compile(r"\s*[（(]\s*$")
+CLOSES_ASIDE = re.compile(r"\s*[)）]")
 TITLE_WORDS = re.compile(r"^[\s的]*[\u4e00-\u9fffA-Za-z ]{0,12}$")
 EXPLICIT_AFFILIATION = ("现任", "曾任", "任职于", "就职于", "毕业于", "加入", "加盟", "供职于", "任教于", "就读于")
 # … and the weaker ones, which need a role word after the organization ("在 X 读博", "是 X 教授")
@@ -89,7 +91,11 @@ def _group(mentions: list[Candidate], index: int, text: str, step: int, rules: R
     while 0 <= i + step < len(mentions):
         a, b = sorted((mentions[i], mentions[i + step]), key=lambda m: m.start)
         gap = ASIDE.sub("", text[a.end:b.start])  # "A（a）、B 和 C": an alias in brackets keeps the list going
-        if not COORDINATION.match(gap) and not (rules and COORDINATION.match(_drop_type_word(gap, rules))):
+        # "A (MLA) and B": an alias in brackets that is a mention itself belongs to the list too
+        bracketed = OPENS_ASIDE.fullmatch(gap) and CLOSES_ASIDE.match(text, b.end)
+        if CLOSES_ASIDE.match(gap) and OPENS_ASIDE.search(text, 0, a.start):
+            gap = gap[CLOSES_ASIDE.match(gap).end():]
+        if not bracketed and not COORDINATION.match(gap) and not (rules and COORDINATION.match(_drop_type_word(gap, rules))):
             break
         i += step
         group.append(mentions[i])
@@ -380,7 +386,9 @@ def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Ra
         adjacent = between == "" and left.type == "Organization" and (right.type == "Model" or (right.type == "Tool" and right.key))
         described = descriptor.fullmatch(between) is not None
         if between in words or adjacent or described:
-            for position, made in enumerate(_group(mentions, index + 1, text, 1)):
+            # "百度 ERNIE、Qwen 和 Baichuan": a brand prefix names its own product only, not the list it opens
+            listed = [right] if adjacent else _group(mentions, index + 1, text, 1)
+            for position, made in enumerate(listed):
                 # "OpenAI 的 Codex 和 GitHub 的 Copilot": GitHub starts a possessive of its own
                 if position and (re.match(r"\s*的", text[made.end:]) or made.type in MAKERS):
                     break
@@ -558,7 +566,6 @@ def _verb_developer(text: str, inside: list[Candidate], start: int, end: int, ru
 # what may open a line before its subject: a list marker, emphasis, a number
 OPENING_NAME = re.compile(r"^\s*(?:[-*+•]\s+|\d+[.)、]\s*)?[*_`\[【「“\"]*\s*$")
 BRACKETED = re.compile(r"[*_`]*\s*[（(]\s*")
-FROM_MAKER = re.compile(r"[*_`]*\s*[（(]\s*(?:来自|from)\s*$", re.I)
 # "Qwen2-VL, the vision-language model from Alibaba Cloud", "Gemma from Google", "Llama 3 by Meta"
 APPOSITIVE_MAKER = re.compile(r"[*_`]*(?:,\s*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,5}?)?)?\s*(?:from|by)\s+(?:the\s+)?")
 # "Meta's LLaMA model", "Stanford’s Alpaca", "Google's open Gemma": an organization's product
@@ -683,7 +690,8 @@ def _by_makers(text: str, mentions: list[Candidate]) -> list[RawFact]:
                 facts.append(RawFact(product, "developedBy", maker, "bracket-maker"))
         if index and re.search(r"由\s*$", text[:maker.start]) and OPENING_NAME.match(text[:mentions[0].start]) and mentions[0].type in MADE:
             group = [m for m in _group(mentions, index, text, 1) if m.type in MAKERS]
-            if re.match(r"\s*(?:等人?)?\s*(?:联合|共同)?(?:发布|提出|开发|开源|推出|创建)", text[group[-1].end:]):
+            # a name the list goes on with that no rule found ("…, Y-Lan Boureau, Jason Weston 发布") does not end it
+            if re.match(r"[ A-Za-z.,'’-]{0,60}?(?:等人?)?\s*(?:联合|共同)?(?:发布|提出|开发|开源|推出|创建)", text[group[-1].end:]):
                 # "1. **ALBERT** (来自 …) 伴随论文 …, 由 A, B 发布": the item's subject, across commas
                 facts.extend(RawFact(mentions[0], "developedBy", m, "passive-developer") for m in group)
             continue

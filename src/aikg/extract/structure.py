@@ -42,6 +42,8 @@ HEADING = re.compile(r"^(?:#{1,6})\s+(?P<title>.+?)\s*#*$")
 CELL_NAME = re.compile(r"[A-Za-z\u4e00-\u9fff][\w.+&' \u4e00-\u9fff-]*")
 # a model hub id: owner/name, not inside a URL or a path (a character before it that is no space,
 # bracket, quote or CJK character means a longer path)
+# a model's name on a hub: lower-case words joined by hyphens ("bge-small-zh", "m3e-base")
+HUB_NAME = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)+")
 HUB_ID = re.compile(r"(?<![\w./:-])(?P<owner>[A-Za-z][\w.-]{1,38})/(?P<name>[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w/])")
 class _WordList:
     """A word list of rules.toml's [structure] as one case-insensitive regex."""
@@ -128,12 +130,17 @@ class StructureReader:
         for match in HUB_ID.finditer(text):
             owner_span, name_start = match.span("owner"), match.start("name")
             made = next((m for m in mentions if m.start == name_start and m.type in ("Model", "Tool")), None)
-            if made is None:
-                continue
             owner = next((m for m in mentions if (m.start, m.end) == owner_span), None)
+            if made is None:
+                if owner is None or owner.type != "Organization" or not HUB_NAME.fullmatch(match.group("name")) \
+                        or any(m.start < match.end() and name_start < m.end for m in mentions):
+                    continue
+                # "BAAI/bge-small-zh": a known organization's hub id names a model no rule found
+                made = self._add(mentions, Candidate(name_start, match.end(), match.group("name"), "Model", "hub-name"))
             if owner is not None and owner.type != "Organization":
-                if owner.rule not in SHAPE_RULES:
-                    continue  # "OpenSPG/KAG": a known product, not a hub owner
+                # "OpenSPG/KAG": a known product, not a hub owner; but "Qwen/Qwen-7B-Chat" names its owner's namespace
+                if owner.rule not in SHAPE_RULES and not match.group("name").lower().startswith(owner.text.lower()):
+                    continue
                 index = mentions.index(owner)
                 owner = mentions[index] = dataclasses.replace(owner, type="Organization", rule="hub-owner")
                 self.changed = True

@@ -486,3 +486,38 @@ def test_a_readme_opening_types_its_project_and_a_brand_prefix_is_not_a_list(tmp
 def test_a_license_is_named_with_its_english_noun(tmp_path: Path):
     names = mentions_of(tmp_path, "lic.md", "# Quillserve\n\nQuillserve is released under the Apache 2.0 license.\n")
     assert names.get("Apache 2.0 license") == "Technology"
+
+
+def test_copulas_and_fine_tuning_say_who_made_what_and_from_which_base(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "zorvex.md", (
+        "# Zorvex\n\n"
+        "Zorvex 系列模型是 Quillmark 从零训练的下一代开源大语言模型。\n"
+        "Zorvex-Chat 在 Zorvex-7B 上微调得到。\n"
+        "Zorvex-7B 采用了混合专家（MoE）架构和多头潜在注意力（MLA）。\n"
+    )))
+    # the subject's kind noun before 是, and an adverb before the maker's verb
+    assert ("Zorvex", "developedBy", "Quillmark") in found
+    assert ("Zorvex-Chat", "basedOn", "Zorvex-7B") in found
+    # a type word after a bracketed alias does not end the list
+    assert {("Zorvex-7B", "usesTechnology", "混合专家"), ("Zorvex-7B", "usesTechnology", "多头潜在注意力")} <= found
+
+
+def test_a_lower_case_readme_title_still_names_the_project(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "quillserve.md", (
+        "# quillserve\n\nQuillserve is a fast library for LLM inference.\n\nQuillserve is fast with:\n\n"
+        "- Efficient memory management with PagedAttention\n- Speculative decoding\n"
+    )))
+    assert {("Quillserve", "usesTechnology", "PagedAttention"), ("Quillserve", "usesTechnology", "Speculative decoding")} <= found
+
+
+def test_a_model_named_with_its_kind_word_is_also_called_without_it(tmp_path: Path):
+    import rdflib
+
+    from aikg.build import build
+
+    source = tmp_path / "yi.md"
+    source.write_text("# 模型\n\nYi 系列模型是零一万物从零训练的开源大语言模型。\n", encoding="utf-8")
+    build([source], tmp_path / "out")
+    graph = rdflib.Graph().parse(tmp_path / "out" / "graph.ttl")
+    labels = {str(o) for o in graph.objects(None, rdflib.SKOS.altLabel)}
+    assert "Yi" in labels

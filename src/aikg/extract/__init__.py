@@ -83,14 +83,16 @@ def _readme_title_name(doc: Document, articles: list[Article], matcher: SurfaceM
     opening = README_OPENING.match(doc.text[: OPENING * 2])
     name = opening and (opening.group("bold") or opening.group("plain"))
     if (
-        name != title
+        name is None
+        or name.lower() != title.lower()  # "# quillserve" … "Quillserve is a fast library"
         or not re.fullmatch(r"[A-Za-z][\w.+-]{2,30}", title)
         or matcher.find(title)
         or title.lower() in rules.english_function_words
         or title.lower() in rules.stop_forms
     ):
         return {}
-    return {title: (_opening_kind(doc.text[opening.end():opening.end() + OPENING], rules), "readme-title", None)}
+    kind = (_opening_kind(doc.text[opening.end():opening.end() + OPENING], rules), "readme-title", None)
+    return {title: kind, name: kind}
 
 
 def _opening_kind(said: str, rules: RuleSet) -> str:
@@ -390,6 +392,19 @@ def _speak_for_maker(result: DocumentResult, article: Article, topic: Candidate 
         item.facts += first_person_facts(item.sentence.text, item.heads, [_speaker(maker)], rules)
 
 
+def _bare_names(entity: Entity, rules: RuleSet) -> set[str]:
+    """"Yi 系列", "Yi 大模型": a model named with its kind word is also called without it ("Yi")."""
+    if entity.type != "Model":
+        return set()
+    bare = set()
+    for form in entity.aliases | {entity.name}:
+        for cue in rules.latin_cues["Model"]:
+            stem = form[: -len(cue)].rstrip() if form.endswith(cue) else ""
+            if len(stem) >= 2 and stem[-1].isalnum():
+                bare.add(stem)
+    return bare - {entity.name}
+
+
 def _reads_as(entity: Entity, mention: Candidate, types: frozenset[str]) -> bool:
     """An end of a fact fits when its entity's type does, or the mention was read in one of the
     entity's other senses that does ("厂商 Weaviate": the maker of the product Weaviate)."""
@@ -413,6 +428,8 @@ def resolve(results: Iterable[DocumentResult]) -> Extraction:
             for cand in item.mentions:
                 resolver.add(cand)
     by_key = resolver.entities()
+    for entity in by_key.values():
+        entity.aliases |= _bare_names(entity, rules)
 
     def entity_of(cand: Candidate) -> Entity:
         return by_key[resolver.key(cand)]

@@ -298,7 +298,9 @@ def _organization_by_context(name: str, masked: str, start: int, end: int, engli
 
 def _maker_cue_after(text: str, end: int, rules: RuleSet) -> bool:
     """A maker's cue right after a name: "Weaviate 开源的 Verba", "X 推出的"."""
-    return text[end:end + 5].lstrip(" \u00a0").startswith(rules.maker_cues_after)
+    after = text[end:end + 9].lstrip(" \u00a0")
+    adverb = next((w for w in rules.maker_adverbs if after.startswith(w)), "")  # "Quillmark 从零训练的"
+    return after[len(adverb):].startswith(rules.maker_cues_after)
 
 
 def _after_person_at(masked: str, start: int, taken: list[Candidate]) -> bool:

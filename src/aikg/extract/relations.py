@@ -103,9 +103,9 @@ def _group(mentions: list[Candidate], index: int, text: str, step: int, rules: R
 
 
 def _drop_type_word(gap: str, rules: RuleSet) -> str:
-    """The gap without the type word it opens with ("底座模型和" → "和")."""
+    """The gap without the type word it opens with ("底座模型和" → "和", "架构和" → "和")."""
     stripped = gap.lstrip()
-    for cue in sorted(rules.latin_cues["Model"] + rules.latin_cues["Tool"], key=len, reverse=True):
+    for cue in sorted(rules.latin_cues["Model"] + rules.latin_cues["Tool"] + rules.latin_cues["Technology"], key=len, reverse=True):
         if stripped.startswith(cue):
             return stripped[len(cue):]
     return gap
@@ -473,7 +473,8 @@ def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFac
     if not mentions or mentions[0].type not in BUILDS:
         return []
     subject = mentions[0]
-    copula = re.match(r"\s*(?:是|为|作为|[：:])|,?\s+(?:is|was)\s+(?:an?|the)\s|,\s+(?:an?|the)\s", text[subject.end:])
+    # "Zorvex 系列模型是 …": the subject's kind noun may stand before the copula
+    copula = re.match(rf"\s*(?:{_kind_nouns(rules)})?\s*(?:是|为|作为|[：:])|,?\s+(?:is|was)\s+(?:an?|the)\s|,\s+(?:an?|the)\s", text[subject.end:])
     if not copula:
         return []
     start = subject.end + copula.end()
@@ -482,7 +483,7 @@ def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFac
     facts = []
     verbs = rules.cue_pattern("develop_verbs")
     for maker in (m for m in rest if m.type in MAKERS):
-        if re.match(r"\s*(?:" + verbs.pattern + r")的", text[maker.end:end]) \
+        if re.match(r"\s*(?:(?!的)[\u4e00-\u9fff]){0,4}?(?:" + verbs.pattern + r")的", text[maker.end:end]) \
                 or re.search(r"(?<![A-Za-z])(?:from|by)\s+(?:the\s+)?$", text[start:maker.start]):
             # "X 是 ORG 开源的…", "Code Llama is a family of code models from Meta AI"
             facts.append(RawFact(subject, "developedBy", maker, "copula-developer"))
@@ -756,7 +757,7 @@ def _cue_relation(
         gap = text[cue.end():first.start]
         if len(gap.strip()) > MAX_CUE_GAP or any(m.start >= cue.end() and m.end <= first.start for m in inside):
             continue
-        targets = [t for t in _group(inside, inside.index(first), text, 1) if t.type in object_types]
+        targets = [t for t in _group(inside, inside.index(first), text, 1, rules) if t.type in object_types]
         before = [i for i, m in enumerate(inside) if m.end <= cue.start() and m.type in subject_types]
         tail = inside[inside.index(targets[-1]) + 1:]
         modifier = [
@@ -798,6 +799,8 @@ def _foundation(text: str, inside: list[Candidate], start: int, end: int, carrie
         (r"以\s*$", r"^\s*为(?:基座|基础|底座|骨干|蓝本)"),
         (r"(?:在|从)\s*$", r"^\s*(?:的)?(?:基础上|之上)"),
         (r"由\s*$", r"^\s*(?:演进|演化|衍生|改进|发展|蒸馏|微调)而来"),
+        # "X 在 Y 上微调得到", "在 Y 上继续预训练而来的 X"
+        (r"在\s*$", r"^\s*上\s*(?:进行|经过|通过|使用)?[\u4e00-\u9fffA-Za-z ]{0,8}?(?:微调|训练|蒸馏|对齐)(?:得到|而来|而成)"),
     )
     for index, base in enumerate(inside):
         if base.type not in ("Model", "Tool", "Technology"):

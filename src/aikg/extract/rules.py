@@ -60,6 +60,7 @@ class RuleSet:
     technology_heads: tuple[str, ...]
     latin_cues: dict[str, tuple[str, ...]]  # type → cue words after a Latin name
     maker_cues_after: tuple[str, ...]  # "开源的": the Latin name before it made something
+    maker_adverbs: tuple[str, ...]  # "从零": may stand between that name and its cue
     employer_roles_after: re.Pattern  # "研究员", "CEO": the known product before it is read as its maker
     model_shape: re.Pattern
     coordination: re.Pattern  # what may stand between two names of one list
@@ -150,6 +151,7 @@ def load_rules(path: Path) -> RuleSet:
             "Organization": tuple(latin["organization_cues"]),
         },
         maker_cues_after=tuple(latin["maker_cues_after"]),
+        maker_adverbs=tuple(latin["maker_adverbs"]),
         employer_roles_after=re.compile(rf"[ \u00a0]*(?:{alternation(latin['employer_roles_after'], whole_words=True)})"),
         model_shape=re.compile(latin["model_shape"]),
         coordination=_coordination(latin["coordinators"], latin["list_brackets"]),

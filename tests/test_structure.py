@@ -521,3 +521,28 @@ def test_a_model_named_with_its_kind_word_is_also_called_without_it(tmp_path: Pa
     graph = rdflib.Graph().parse(tmp_path / "out" / "graph.ttl")
     labels = {str(o) for o in graph.objects(None, rdflib.SKOS.altLabel)}
     assert "Yi" in labels
+
+
+def test_a_time_phrase_between_a_maker_and_its_verb(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "timeline.md", (
+        "# 回顾\n\n"
+        "Zorvex-7B 是 Quillmark 于 2023 年 3 月推出的大语言模型。\n"
+        "DeepSeek 在 1 月发布的 Brindle-R1 引发了广泛关注。\n"
+    )))
+    assert ("Zorvex-7B", "developedBy", "Quillmark") in found
+    assert ("Brindle-R1", "developedBy", "DeepSeek") in found
+
+
+def test_english_uses_cues_and_the_subject_before_a_prepositional_object(tmp_path: Path):
+    found = pairs(facts_of(tmp_path, "notes.md", (
+        "# Notes\n\n"
+        "Brindle-7B features sliding window attention.\n"
+        "Zorvex-2 is fine-tuned from Brindle-7B using LoRA.\n"
+    )))
+    assert ("Brindle-7B", "usesTechnology", "sliding window attention") in found
+    assert ("Zorvex-2", "usesTechnology", "LoRA") in found and ("Brindle-7B", "usesTechnology", "LoRA") not in found
+
+
+def test_pretraining_is_no_develop_verb(tmp_path: Path):
+    found = facts_of(tmp_path, "news.md", "# 新闻\n\nQuillmark研究院中文预训练模型登顶ZorBench榜单。\n")
+    assert not any(rule == "verb-developer" for _, _, _, rule in found)

@@ -297,10 +297,15 @@ def _organization_by_context(name: str, masked: str, start: int, end: int, engli
 
 
 def _maker_cue_after(text: str, end: int, rules: RuleSet) -> bool:
-    """A maker's cue right after a name: "Weaviate 开源的 Verba", "X 推出的"."""
-    after = text[end:end + 9].lstrip(" \u00a0")
-    adverb = next((w for w in rules.maker_adverbs if after.startswith(w)), "")  # "Quillmark 从零训练的"
-    return after[len(adverb):].startswith(rules.maker_cues_after)
+    """A maker's cue right after a name: "Weaviate 开源的 Verba", "X 推出的", "Quillmark 于 2023 年推出的"."""
+    return _maker_after(rules).match(text, end) is not None
+
+
+@lru_cache(maxsize=4)
+def _maker_after(rules: RuleSet) -> re.Pattern:
+    adverbs = alternation(rules.maker_adverbs)
+    cues = alternation(rules.maker_cues_after)
+    return re.compile(rf"[ \u00a0]*(?:{rules.time_phrase.pattern})?\s*(?:{adverbs})*(?:{cues})")
 
 
 def _after_person_at(masked: str, start: int, taken: list[Candidate]) -> bool:

@@ -379,6 +379,7 @@ def _possessive(text: str, mentions: list[Candidate], rules: RuleSet) -> list[Ra
         if left.type not in MAKERS or right.type not in MADE:
             continue
         between = _between(text, left, right).lstrip("：:").strip()
+        between = rules.time_phrase.sub("", between, count=1).strip() if between.startswith(("于", "在")) else between  # "X 在 1 月发布的 Y"
         # "英伟达的 GPU" is a class of hardware, not a product: techniques need "提出的"
         if right.type == "Technology" and not between.endswith(("提出的", "发明的")):
             continue
@@ -483,7 +484,7 @@ def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFac
     facts = []
     verbs = rules.cue_pattern("develop_verbs")
     for maker in (m for m in rest if m.type in MAKERS):
-        if re.match(r"\s*(?:(?!的)[\u4e00-\u9fff]){0,4}?(?:" + verbs.pattern + r")的", text[maker.end:end]) \
+        if re.match(rf"\s*(?:{rules.time_phrase.pattern})?\s*(?:(?!的)[\u4e00-\u9fff]){{0,4}}?(?:{verbs.pattern})的", text[maker.end:end]) \
                 or re.search(r"(?<![A-Za-z])(?:from|by)\s+(?:the\s+)?$", text[start:maker.start]):
             # "X 是 ORG 开源的…", "Code Llama is a family of code models from Meta AI"
             facts.append(RawFact(subject, "developedBy", maker, "copula-developer"))
@@ -769,7 +770,10 @@ def _cue_relation(
             subjects, how = [m for m in group if m.type in subject_types], rule + "-modifier"
         elif before and not (inside[before[-1]].type == "Organization" and len(text[inside[before[-1]].end:cue.start()].strip()) > 4):
             # an organization far from the cue is where the work came from, not what uses the technique
-            subjects, how = [m for m in _group(inside, before[-1], text, -1) if m.type in subject_types], rule
+            nearest = before[-1]
+            if len(before) > 1 and ENGLISH_PREPOSITION.search(text, 0, inside[nearest].start):
+                nearest = before[-2]  # "X is fine-tuned from Y using LoRA": Y is no subject, X is
+            subjects, how = [m for m in _group(inside, nearest, text, -1) if m.type in subject_types], rule
         elif any(c.type in subject_types for c in carried) and not _noun_subject(text, cue, rules):
             subjects, how = [next(c for c in carried if c.type in subject_types)], rule
         elif modifier:
@@ -781,6 +785,10 @@ def _cue_relation(
                 if target is not subject and target.text != subject.text:
                     facts.append(RawFact(subject, predicate, target, how))
     return facts
+
+
+# an English preposition right before a name: the name is its object, not a clause's subject
+ENGLISH_PREPOSITION = re.compile(r"(?<![A-Za-z])(?:from|of|on|upon|than|like|over|to|into|for|versus|vs\.?)\s+(?:the\s+)?$", re.I)
 
 
 def _noun_subject(text: str, cue: re.Match, rules: RuleSet) -> bool:

@@ -91,7 +91,7 @@ def context_readings(text: str, candidates: list[Candidate], entries: dict[str, 
         if entry is not None and "Organization" in entry.alt_types:
             cue = _cue_type(text, cand.start, cand.end, rules)
             if cue == "Organization" or (cue is None and _maker_cue_after(text, cand.end, rules)) \
-                    or rules.employer_roles_after.match(text, cand.end) or (FROM_MAKER.search(text, 0, cand.start) and ENDS_BRACKETED_NAME.match(text, cand.end)):
+                    or rules.employer_roles_after.match(text, cand.end) or (FROM_MAKER.search(text, max(0, cand.start - 16), cand.start) and ENDS_BRACKETED_NAME.match(text, cand.end)):
                 cand = dataclasses.replace(cand, type="Organization", rule="lexicon-reading")
         read.append(cand)
     return read

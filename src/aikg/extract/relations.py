@@ -93,7 +93,7 @@ def _group(mentions: list[Candidate], index: int, text: str, step: int, rules: R
         gap = ASIDE.sub("", text[a.end:b.start])  # "A（a）、B 和 C": an alias in brackets keeps the list going
         # "A (MLA) and B": an alias in brackets that is a mention itself belongs to the list too
         bracketed = OPENS_ASIDE.fullmatch(gap) and CLOSES_ASIDE.match(text, b.end)
-        if CLOSES_ASIDE.match(gap) and OPENS_ASIDE.search(text, 0, a.start):
+        if CLOSES_ASIDE.match(gap) and OPENS_ASIDE.search(text, max(0, a.start - 8), a.start):
             gap = gap[CLOSES_ASIDE.match(gap).end():]
         if not bracketed and not COORDINATION.match(gap) and not (rules and COORDINATION.match(_drop_type_word(gap, rules))):
             break
@@ -771,7 +771,7 @@ def _cue_relation(
         elif before and not (inside[before[-1]].type == "Organization" and len(text[inside[before[-1]].end:cue.start()].strip()) > 4):
             # an organization far from the cue is where the work came from, not what uses the technique
             nearest = before[-1]
-            if len(before) > 1 and ENGLISH_PREPOSITION.search(text, 0, inside[nearest].start):
+            if len(before) > 1 and ENGLISH_PREPOSITION.search(text, max(0, inside[nearest].start - 16), inside[nearest].start):
                 nearest = before[-2]  # "X is fine-tuned from Y using LoRA": Y is no subject, X is
             subjects, how = [m for m in _group(inside, nearest, text, -1) if m.type in subject_types], rule
         elif any(c.type in subject_types for c in carried) and not _noun_subject(text, cue, rules):

@@ -546,3 +546,11 @@ def test_english_uses_cues_and_the_subject_before_a_prepositional_object(tmp_pat
 def test_pretraining_is_no_develop_verb(tmp_path: Path):
     found = facts_of(tmp_path, "news.md", "# 新闻\n\nQuillmark研究院中文预训练模型登顶ZorBench榜单。\n")
     assert not any(rule == "verb-developer" for _, _, _, rule in found)
+
+
+def test_quantization_in_technical_text_but_not_quantify_in_prose(tmp_path: Path):
+    names = mentions_of(tmp_path, "quant.md", "# 说明\n\nZorvex-7B 支持在线量化。\n成果可量化，需要细致的量化分析和向量化存储。\n")
+    found = pairs(facts_of(tmp_path, "quant2.md", "# 说明\n\nZorvex-7B 支持在线量化。\n"))
+    assert names.get("量化") == "Technology" and ("Zorvex-7B", "usesTechnology", "量化") in found
+    prose = mentions_of(tmp_path, "prose.md", "# 说明\n\n成果可量化，需要细致的量化分析和向量化存储。\n")
+    assert "量化" not in prose

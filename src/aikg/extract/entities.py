@@ -39,7 +39,7 @@ LATIN_PERSON = re.compile(
 PRIORITY = {
     "lexicon": 5, "byline": 5, "echo": 4,
     "person-role": 3, "person-title": 3, "person-bracket-org": 3, "person-role-en": 3, "person-verb": 2, "person-latin": 3,
-    "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2,
+    "person-token": 2, "person-given-name": 3, "person-pinyin": 2, "person-list": 3, "cjk-product": 2, "technology-context": 3,
     "org-suffix": 3, "org-latin": 3, "org-jieba": 2, "latin-prefix": 3, "latin-cue": 3, "latin-shape": 3,
     "technology-suffix": 2, "abbreviation-head": 3, "latin-bare": 1, "technology-compound": 3, "list-bold": 3,
     "technology-variant": 3, "coordinated": 3, "lexicon-reading": 5, "acronym-definition": 3, "model-version": 3, "copula-kind": 3, "org-role": 2, "org-unit": 3,
@@ -708,6 +708,23 @@ def technology_candidates(text: str, tokens: list[Token], taken: list[Candidate]
         name = text[tok_start:match.end()]
         if normalize(name) not in rules.stop_forms:
             found.append(Candidate(tok_start, match.end(), name, "Technology", "technology-suffix"))
+    return found
+
+
+def technology_in_context(text: str, taken: list[Candidate], rules: RuleSet, entries: dict[str, LexiconEntry]) -> list[Candidate]:
+    """"支持量化", "离线量化": a word the lexicon leaves out because prose uses it otherwise ("量化分析")
+    is its technique where no word beside it says otherwise (``technology_in_context`` in rules.toml)."""
+    found = []
+    for word, entry_id, not_after, not_before in rules.technology_in_context:
+        entry = entries.get(entry_id)
+        if entry is None:
+            continue
+        for match in re.finditer(re.escape(word), text):
+            start, end = match.span()
+            if any(c.start < end and start < c.end for c in taken) or text[:start].endswith(not_after) \
+                    or text[end:].lstrip().startswith(not_before):
+                continue
+            found.append(Candidate(start, end, word, entry.type, "technology-context", entry.id))
     return found
 
 

@@ -30,6 +30,7 @@ from aikg.extract.entities import (
     org_suffix_candidates,
     person_candidates,
     technology_candidates,
+    technology_in_context,
     technology_compounds,
     versioned,
     list_head_candidates,
@@ -75,7 +76,7 @@ class EntityFinder:
         candidates += person_candidates(text, tokens, taken, self.rules)
         candidates += jieba_org_candidates(text, tokens, taken, self.rules)
         candidates += role_org_candidates(text, tokens, taken, self.rules) + copula_candidates(text, taken, self.rules)
-        candidates += technology_candidates(text, tokens, taken, self.rules)
+        candidates += technology_candidates(text, tokens, taken, self.rules) + technology_in_context(text, taken, self.rules, self.entries)
         taken = versioned(text, choose(candidates), self.rules)
         acronyms, expansions = acronym_definitions(text, taken, self.rules)
         shaped = [c for c in latin_candidates(text, taken, self.rules, self.matcher, self.entries)

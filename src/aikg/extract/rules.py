@@ -62,6 +62,7 @@ class RuleSet:
     maker_cues_after: tuple[str, ...]  # "开源的": the Latin name before it made something
     maker_adverbs: tuple[str, ...]  # "从零": may stand between that name and its cue
     time_phrase: re.Pattern  # "于 2023 年 3 月": between a maker and its verb
+    technology_in_context: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]  # (word, entry, not after, not before)
     employer_roles_after: re.Pattern  # "研究员", "CEO": the known product before it is read as its maker
     model_shape: re.Pattern
     coordination: re.Pattern  # what may stand between two names of one list
@@ -154,6 +155,9 @@ def load_rules(path: Path) -> RuleSet:
         maker_cues_after=tuple(latin["maker_cues_after"]),
         maker_adverbs=tuple(latin["maker_adverbs"]),
         time_phrase=re.compile(latin["time_phrase"]),
+        technology_in_context=tuple(
+            (t["word"], t["entry"], tuple(t["not_after"]), tuple(t["not_before"])) for t in data.get("technology_in_context", [])
+        ),
         employer_roles_after=re.compile(rf"[ \u00a0]*(?:{alternation(latin['employer_roles_after'], whole_words=True)})"),
         model_shape=re.compile(latin["model_shape"]),
         coordination=_coordination(latin["coordinators"], latin["list_brackets"]),

@@ -554,3 +554,13 @@ def test_quantization_in_technical_text_but_not_quantify_in_prose(tmp_path: Path
     assert names.get("量化") == "Technology" and ("Zorvex-7B", "usesTechnology", "量化") in found
     prose = mentions_of(tmp_path, "prose.md", "# 说明\n\n成果可量化，需要细致的量化分析和向量化存储。\n")
     assert "量化" not in prose
+
+
+def test_an_english_copula_types_the_unknown_name_it_opens_with(tmp_path: Path):
+    names = mentions_of(tmp_path, "overview.md", (
+        "# Overview\n\n"
+        "Quillserve is a fast and easy-to-use library for serving language models.\n"
+        "Fennwick is a Paris-based startup that builds open models.\n"
+        "Zorvex is a family of open models trained by Fennwick.\n"
+    ))
+    assert (names.get("Quillserve"), names.get("Fennwick"), names.get("Zorvex")) == ("Tool", "Organization", "Model")

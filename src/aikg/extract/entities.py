@@ -524,7 +524,11 @@ COPULA_SUBJECT = re.compile(r"^[\s*_#>\-]*(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-
 
 def copula_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
     """"星衡智能是一家……创业公司": the unknown name a sentence opens with takes the type of the kind
-    noun that ends its first clause."""
+    noun that ends its first clause; "Quillserve is a fast library for …" the first kind noun of
+    the noun phrase after "is a"."""
+    english = COPULA_SUBJECT_EN.match(text)
+    if english is not None:
+        return _english_copula(english, taken, rules)
     match = COPULA_SUBJECT.match(text)
     if match is None or any(c.start < match.end("name") and match.start("name") < c.end for c in taken):
         return []
@@ -536,6 +540,27 @@ def copula_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list
     clause = re.split(r"[，,。；;：:！？!?]", text[match.end():], maxsplit=1)[0].rstrip(" 。")
     kind = next((t for w, t in rules.copula_kinds if clause.endswith(w)), None)
     return [Candidate(match.start("name"), match.end("name"), name, kind, "copula-kind")] if kind else []
+
+
+COPULA_SUBJECT_EN = re.compile(
+    r"^[\s*_#>\-]*(?P<name>[A-Z][\w.+-]{1,30}(?: [A-Z][\w.+-]{1,30}){0,2})\s+(?:is|was)\s+(?:an?|the)\s+(?P<phrase>[^.,;:!?()]{0,80})"
+)
+# where the noun phrase after "is a" ends: "a fast library for serving models" is a library
+PHRASE_END_EN = re.compile(r"\s(?:for|that|which|who|with|to|by|on|in|from|at|built|designed|trained|developed|used)\s")
+
+
+def _english_copula(match: re.Match, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    start, end = match.span("name")
+    if any(c.start < end and start < c.end for c in taken) or normalize(match.group("name")) in rules.stop_forms \
+            or match.group("name").split()[0].lower() in rules.english_function_words:
+        return []
+    phrase = PHRASE_END_EN.split(" " + match.group("phrase") + " ", maxsplit=1)[0]
+    words = phrase.split()
+    for index, word in enumerate(words):
+        kind = next((t for w, t in rules.copula_kinds_en if " ".join(words[index:index + len(w.split())]) == w), None)
+        if kind is not None:
+            return [Candidate(start, end, match.group("name"), kind, "copula-kind")]
+    return []
 
 
 def role_org_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:

@@ -34,6 +34,7 @@ class RuleSet:
     person_titles_after: tuple[str, ...]
     person_roles_before: tuple[str, ...]
     copula_kinds: tuple[tuple[str, str], ...]  # (kind noun, type), longest first
+    copula_kinds_en: tuple[tuple[str, str], ...]  # (English kind noun, type)
     copula_not_last: str  # "人类语言就是…": a name never ends in these before 是
     interviewers: tuple[str, ...]  # "问：", "记者：": a line of the interviewer, not an answer
     person_verbs_after: tuple[str, ...]
@@ -122,6 +123,8 @@ def load_rules(path: Path) -> RuleSet:
         person_roles_before=tuple(sorted(person["roles_before"], key=len, reverse=True)),
         copula_kinds=tuple(sorted(((w, t) for t, key in (("Organization", "kinds_organization"), ("Model", "kinds_model"), ("Tool", "kinds_tool"))
                                    for w in data["copula"][key]), key=lambda wt: -len(wt[0]))),
+        copula_kinds_en=tuple((w, t) for t, key in (("Organization", "kinds_en_organization"), ("Model", "kinds_en_model"), ("Tool", "kinds_en_tool"))
+                              for w in data["copula"][key]),
         copula_not_last=data["copula"]["not_last_chars"],
         interviewers=tuple(data["structure"]["interviewers"]),
         person_verbs_after=tuple(person["verbs_after"]),

@@ -468,23 +468,33 @@ def _org_title_person(text: str, mentions: list[Candidate]) -> list[RawFact]:
     return facts
 
 
+@lru_cache(maxsize=4)
+def _copula_patterns(rules: RuleSet) -> tuple[re.Pattern, re.Pattern]:
+    """The copula after a subject ("Zorvex 系列模型是": its kind noun may come first), and a maker's
+    verb after the maker ("Quillmark 于 2023 年 3 月从零训练的")."""
+    verbs = rules.cue_pattern("develop_verbs").pattern
+    return (
+        re.compile(rf"\s*(?:{_kind_nouns(rules)})?\s*(?:是|为|作为|[：:])|,?\s+(?:is|was)\s+(?:an?|the)\s|,\s+(?:an?|the)\s"),
+        re.compile(rf"\s*(?:{rules.time_phrase.pattern})?\s*(?:(?!的)[\u4e00-\u9fff]){{0,4}}?(?:{verbs})的"),
+    )
+
+
 def _copula(text: str, mentions: list[Candidate], rules: RuleSet) -> list[RawFact]:
     """'X 是 ORG 开源的…', 'X 是一个基于… 的 RAG 引擎', 'X, a strong Mixture-of-Experts (MoE) language
     model' → developedBy / usesTechnology for X."""
     if not mentions or mentions[0].type not in BUILDS:
         return []
     subject = mentions[0]
-    # "Zorvex 系列模型是 …": the subject's kind noun may stand before the copula
-    copula = re.match(rf"\s*(?:{_kind_nouns(rules)})?\s*(?:是|为|作为|[：:])|,?\s+(?:is|was)\s+(?:an?|the)\s|,\s+(?:an?|the)\s", text[subject.end:])
+    copula = _copula_patterns(rules)[0].match(text, subject.end)
     if not copula:
         return []
-    start = subject.end + copula.end()
+    start = copula.end()
     end = next((i for i in range(start, len(text)) if text[i] in rules.clause_separators and text[i] not in "：:"), len(text))
     rest = [m for m in mentions if m.start >= start and m.end <= end]
     facts = []
-    verbs = rules.cue_pattern("develop_verbs")
+    made_by = _copula_patterns(rules)[1]
     for maker in (m for m in rest if m.type in MAKERS):
-        if re.match(rf"\s*(?:{rules.time_phrase.pattern})?\s*(?:(?!的)[\u4e00-\u9fff]){{0,4}}?(?:{verbs.pattern})的", text[maker.end:end]) \
+        if made_by.match(text, maker.end, end) \
                 or re.search(r"(?<![A-Za-z])(?:from|by)\s+(?:the\s+)?$", text[start:maker.start]):
             # "X 是 ORG 开源的…", "Code Llama is a family of code models from Meta AI"
             facts.append(RawFact(subject, "developedBy", maker, "copula-developer"))
@@ -807,7 +817,7 @@ def _foundation(text: str, inside: list[Candidate], start: int, end: int, carrie
         (r"以\s*$", r"^\s*为(?:基座|基础|底座|骨干|蓝本)"),
         (r"(?:在|从)\s*$", r"^\s*(?:的)?(?:基础上|之上)"),
         (r"由\s*$", r"^\s*(?:演进|演化|衍生|改进|发展|蒸馏|微调)而来"),
-        # "X 在 Y 上微调得到", "在 Y 上继续预训练而来的 X"
+        # "X 在 Y 上微调得到"
         (r"在\s*$", r"^\s*上\s*(?:进行|经过|通过|使用)?[\u4e00-\u9fffA-Za-z ]{0,8}?(?:微调|训练|蒸馏|对齐)(?:得到|而来|而成)"),
     )
     for index, base in enumerate(inside):

@@ -554,13 +554,19 @@ def _english_copula(match: re.Match, taken: list[Candidate], rules: RuleSet) -> 
     if any(c.start < end and start < c.end for c in taken) or normalize(match.group("name")) in rules.stop_forms \
             or match.group("name").split()[0].lower() in rules.english_function_words:
         return []
-    phrase = PHRASE_END_EN.split(" " + match.group("phrase") + " ", maxsplit=1)[0]
-    words = phrase.split()
-    for index, word in enumerate(words):
+    kind = english_kind(match.group("phrase"), rules)
+    return [Candidate(start, end, match.group("name"), kind, "copula-kind")] if kind else []
+
+
+def english_kind(phrase: str, rules: RuleSet) -> str | None:
+    """The type the first kind noun of an English noun phrase gives ("a fast library for serving
+    models" → Tool, "a family of open models" → Model), or None."""
+    words = PHRASE_END_EN.split(" " + phrase + " ", maxsplit=1)[0].split()
+    for index in range(len(words)):
         kind = next((t for w, t in rules.copula_kinds_en if " ".join(words[index:index + len(w.split())]) == w), None)
         if kind is not None:
-            return [Candidate(start, end, match.group("name"), kind, "copula-kind")]
-    return []
+            return kind
+    return None
 
 
 def role_org_candidates(text: str, tokens: list[Token], taken: list[Candidate], rules: RuleSet) -> list[Candidate]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from aikg import paths
 from aikg.corpus import split_sentences
-from aikg.extract.entities import Candidate, english_kind, listed_types, parenthetical_aliases, word_tag
+from aikg.extract.entities import Candidate, english_kind, kind_ending, listed_types, parenthetical_aliases, word_tag
 from aikg.extract.lexicon import SurfaceMatcher, lexicon_matcher, normalize
 from aikg.extract.relations import (
     PRONOUN, RawFact, antecedent, brand_parts, first_person_facts, negated, organization_pronouns, sentence_facts, unit_affiliations,
@@ -98,10 +98,9 @@ def _readme_title_name(doc: Document, articles: list[Article], matcher: SurfaceM
 def _opening_kind(said: str, rules: RuleSet) -> str:
     """What a README's opening says its project is: "是…的大语言模型" or "is a family of open models"
     make it a model; a library, an engine, a framework — or nothing said — a tool."""
-    clause = re.split(r"[，,。；;：:！？!?\n]|\.\s", said, maxsplit=1)[0].strip(" *_")
-    if any(clause.endswith(word) for word, kind in rules.copula_kinds if kind == "Model"):
-        return "Model"
-    return "Model" if english_kind(clause, rules) == "Model" else "Tool"
+    said = said.strip(" *_")
+    english = re.split(r"[，,。；;：:！？!?\n]|\.\s", said, maxsplit=1)[0]  # "… a library. It serves models": a library
+    return "Model" if "Model" in (kind_ending(said, rules), english_kind(english, rules)) else "Tool"
 
 
 def _author_gazetteer(articles: list[Article], matcher: SurfaceMatcher, entries, rules: RuleSet) -> dict[str, tuple]:

@@ -97,6 +97,11 @@ def context_readings(text: str, candidates: list[Candidate], entries: dict[str, 
     return read
 
 
+def _overlaps(start: int, end: int, taken: list[Candidate]) -> bool:
+    """True when a mention already found covers part of text[start:end]."""
+    return any(c.start < end and start < c.end for c in taken)
+
+
 def _mask(text: str, taken: list[Candidate]) -> str:
     """The text with taken spans blanked out, so rules never match across known names."""
     chars = list(text)
@@ -530,16 +535,22 @@ def copula_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> list
     if english is not None:
         return _english_copula(english, taken, rules)
     match = COPULA_SUBJECT.match(text)
-    if match is None or any(c.start < match.end("name") and match.start("name") < c.end for c in taken):
+    if match is None or _overlaps(*match.span("name"), taken):
         return []
     name = match.group("name")
     tag = word_tag(name)
     if normalize(name) in rules.stop_forms or name[0] in DEMONSTRATIVES or (tag is not None and tag not in NAME_TAGS) \
             or name[-1] in rules.copula_not_last:
         return []
-    clause = re.split(r"[，,。；;：:！？!?]", text[match.end():], maxsplit=1)[0].rstrip(" 。")
-    kind = next((t for w, t in rules.copula_kinds if clause.endswith(w)), None)
+    kind = kind_ending(text[match.end():], rules)
     return [Candidate(match.start("name"), match.end("name"), name, kind, "copula-kind")] if kind else []
+
+
+def kind_ending(said: str, rules: RuleSet) -> str | None:
+    """The type of the kind noun that ends the first clause of ``said`` ("…的大模型创业公司" →
+    Organization, "…的大语言模型" → Model), or None."""
+    clause = re.split(r"[，,。；;：:！？!?\n]", said, maxsplit=1)[0].rstrip(" 。*_")
+    return next((t for w, t in rules.copula_kinds if clause.endswith(w)), None)
 
 
 COPULA_SUBJECT_EN = re.compile(
@@ -551,7 +562,7 @@ PHRASE_END_EN = re.compile(r"\s(?:for|that|which|who|with|to|by|on|in|from|at|bu
 
 def _english_copula(match: re.Match, taken: list[Candidate], rules: RuleSet) -> list[Candidate]:
     start, end = match.span("name")
-    if any(c.start < end and start < c.end for c in taken) or normalize(match.group("name")) in rules.stop_forms \
+    if _overlaps(start, end, taken) or normalize(match.group("name")) in rules.stop_forms \
             or match.group("name").split()[0].lower() in rules.english_function_words:
         return []
     kind = english_kind(match.group("phrase"), rules)
@@ -695,7 +706,7 @@ def acronym_definitions(text: str, taken: list[Candidate], rules: RuleSet) -> tu
         if "".join(ch for ch in acronym if ch.isalpha()).lower() not in spellings:
             continue
         spans.append(match.span(2))
-        if any(c.start < match.end(1) and match.start(1) < c.end for c in taken):
+        if _overlaps(*match.span(1), taken):
             continue
         known = next((c for c in taken if (c.start, c.end) == match.span(2) and c.key), None)
         if known is not None:  # "HF (Hugging Face)": another name of a known thing
@@ -715,7 +726,7 @@ def list_head_candidates(text: str, taken: list[Candidate], rules: RuleSet) -> l
         return []
     start, end = match.span("name")
     name = match.group("name")
-    if any(c.start < end and start < c.end for c in taken) or normalize(name) in rules.stop_forms or len(name.split()) > 3:
+    if _overlaps(start, end, taken) or normalize(name) in rules.stop_forms or len(name.split()) > 3:
         return []
     return [Candidate(start, end, name, "Tool", "list-bold")]
 
@@ -752,7 +763,7 @@ def technology_in_context(text: str, taken: list[Candidate], rules: RuleSet, ent
             continue
         for match in re.finditer(re.escape(word), text):
             start, end = match.span()
-            if any(c.start < end and start < c.end for c in taken) or text[:start].endswith(not_after) \
+            if _overlaps(start, end, taken) or text[:start].endswith(not_after) \
                     or text[end:].lstrip().startswith(not_before):
                 continue
             found.append(Candidate(start, end, word, entry.type, "technology-context", entry.id))

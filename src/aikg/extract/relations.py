@@ -93,8 +93,9 @@ def _group(mentions: list[Candidate], index: int, text: str, step: int, rules: R
         gap = ASIDE.sub("", text[a.end:b.start])  # "A（a）、B 和 C": an alias in brackets keeps the list going
         # "A (MLA) and B": an alias in brackets that is a mention itself belongs to the list too
         bracketed = OPENS_ASIDE.fullmatch(gap) and CLOSES_ASIDE.match(text, b.end)
-        if CLOSES_ASIDE.match(gap) and OPENS_ASIDE.search(text, max(0, a.start - 8), a.start):
-            gap = gap[CLOSES_ASIDE.match(gap).end():]
+        closing = CLOSES_ASIDE.match(gap)
+        if closing and OPENS_ASIDE.search(text, max(0, a.start - 8), a.start):
+            gap = gap[closing.end():]
         if not bracketed and not COORDINATION.match(gap) and not (rules and COORDINATION.match(_drop_type_word(gap, rules))):
             break
         i += step
@@ -105,10 +106,14 @@ def _group(mentions: list[Candidate], index: int, text: str, step: int, rules: R
 def _drop_type_word(gap: str, rules: RuleSet) -> str:
     """The gap without the type word it opens with ("底座模型和" → "和", "架构和" → "和")."""
     stripped = gap.lstrip()
-    for cue in sorted(rules.latin_cues["Model"] + rules.latin_cues["Tool"] + rules.latin_cues["Technology"], key=len, reverse=True):
-        if stripped.startswith(cue):
-            return stripped[len(cue):]
-    return gap
+    cue = next((c for c in _type_words(rules) if stripped.startswith(c)), None)
+    return stripped[len(cue):] if cue else gap
+
+
+@lru_cache(maxsize=4)
+def _type_words(rules: RuleSet) -> tuple[str, ...]:
+    """The kind nouns of models, tools and techniques, longest first."""
+    return tuple(sorted(rules.latin_cues["Model"] + rules.latin_cues["Tool"] + rules.latin_cues["Technology"], key=len, reverse=True))
 
 
 PRONOUN = re.compile(
